@@ -1,0 +1,31 @@
+# Two commands do everything: `make lab` opens the course, `make test` runs every test.
+# Both build .venv from requirements.lock first if it is missing or older than the pins.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: lab test pins lint clean-venv
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks/00_start_here.ipynb
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+$(STAMP): requirements.lock pyproject.toml
+	@$(PYTHON) -c 'import sys; ok = (3, 10) <= sys.version_info[:2] <= (3, 13); ok or sys.exit("Python 3.10 to 3.13 is needed (TensorFlow 2.21), found " + sys.version.split()[0])'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $(STAMP)
+
+pins: $(STAMP)
+	$(BIN)/python tools/update_pins.py
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+clean-venv:
+	rm -rf $(VENV)

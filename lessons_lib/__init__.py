@@ -1,0 +1,10 @@
+"""Plumbing for the "Reading the Curves" lessons: data, plots, sliders and the curve doctor.
+
+Importing this package does not import TensorFlow, so ``lessons_lib.setup()`` in a lesson's
+first cell can still quiet TensorFlow before anything loads it.
+"""
+
+from lessons_lib.session import setup
+
+__all__ = ["setup"]
+__version__ = "0.1.0"

@@ -1,0 +1,99 @@
+"""The first cell of every lesson: quiet TensorFlow, fixed seeds, readable plots."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import random
+import sys
+
+from lessons_lib.checks import check_int
+
+#: Both are needed to silence TensorFlow's import-time log lines; oneDNN off also makes
+#: results bit-identical whatever the number of CPU threads (measured, see GUIDE.md).
+QUIET_TENSORFLOW = {"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0"}
+
+DEFAULT_SEED = 42
+
+_PLOT_STYLE = {
+    "figure.figsize": (10, 4),
+    "figure.dpi": 80,
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "font.size": 11,
+    "lines.linewidth": 2,
+    "legend.frameon": False,
+}
+#: For a projector at the back of a classroom: everything larger and thicker.
+_CLASSROOM_STYLE = {
+    **_PLOT_STYLE,
+    "figure.figsize": (12, 5),
+    "font.size": 16,
+    "axes.titlesize": 18,
+    "axes.labelsize": 16,
+    "legend.fontsize": 14,
+    "lines.linewidth": 3.5,
+    "lines.markersize": 10,
+}
+
+
+def quiet_tensorflow() -> None:
+    """Import TensorFlow without the log lines it writes to the process's standard error.
+
+    The variables must be set before the import. With TensorFlow 2.21 they are not enough
+    when set from inside a running Python (a notebook kernel): the CUDA-stub lines are
+    written before TensorFlow reads its log level. So the import also runs with file
+    descriptor 2 pointed at ``/dev/null``; Python errors are still raised as usual.
+    """
+    for key, value in QUIET_TENSORFLOW.items():
+        os.environ.setdefault(key, value)
+    if "tensorflow" in sys.modules:
+        return
+    with _stderr_fd_silenced():
+        import tensorflow  # noqa: F401
+
+
+@contextlib.contextmanager
+def _stderr_fd_silenced():
+    """Send what C++ code writes to file descriptor 2 to /dev/null for a moment."""
+    try:
+        saved = os.dup(2)
+    except OSError:  # no usable descriptor 2 (some embedded interpreters): nothing to hide
+        yield
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+
+
+def setup(seed: int = DEFAULT_SEED, *, classroom: bool | None = None) -> int:
+    """Prepare a lesson: quiet TensorFlow, seed Python, NumPy and Keras, set the plot style.
+
+    ``classroom=True`` (or the environment variable ``LESSONS_CLASSROOM=1``) switches to
+    large fonts and thick lines for a projector. Returns the seed so a lesson can print it.
+    """
+    seed = check_int("seed", seed, low=0, high=2**32 - 1)
+    quiet_tensorflow()
+    import absl.logging
+    import keras
+    import matplotlib as mpl
+    import numpy as np
+    import tensorflow as tf
+
+    absl.logging.set_verbosity(absl.logging.ERROR)
+    tf.get_logger().setLevel("ERROR")
+    random.seed(seed)
+    np.random.seed(seed)
+    keras.utils.set_random_seed(seed)
+    tf.config.experimental.enable_op_determinism()
+    if classroom is None:
+        classroom = os.environ.get("LESSONS_CLASSROOM", "") not in ("", "0")
+    mpl.rcParams.update(_CLASSROOM_STYLE if classroom else _PLOT_STYLE)
+    return seed

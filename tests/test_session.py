@@ -1,0 +1,40 @@
+import os
+import random
+import subprocess
+import sys
+
+import matplotlib as mpl
+import numpy as np
+
+import lessons_lib
+
+
+def test_setup_seeds_python_numpy_and_keras():
+    import keras
+
+    lessons_lib.setup(7)
+    first = (random.random(), np.random.rand(), float(keras.random.uniform(()).numpy()))
+    lessons_lib.setup(7)
+    second = (random.random(), np.random.rand(), float(keras.random.uniform(()).numpy()))
+    assert first == second
+
+
+def test_classroom_style_is_larger():
+    lessons_lib.setup(classroom=False)
+    normal = mpl.rcParams["font.size"]
+    lessons_lib.setup(classroom=True)
+    assert mpl.rcParams["font.size"] > normal and mpl.rcParams["lines.linewidth"] >= 3
+    lessons_lib.setup(classroom=False)
+
+
+def test_importing_the_package_does_not_import_tensorflow():
+    code = "import sys, lessons_lib; print('tensorflow' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"
+
+
+def test_setup_imports_tensorflow_without_log_lines():
+    environment = {key: value for key, value in os.environ.items() if not key.startswith("TF_")}
+    code = "import lessons_lib; lessons_lib.setup(); import keras; keras.Sequential()"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=environment, check=True)
+    assert result.stderr == ""
