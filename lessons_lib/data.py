@@ -138,7 +138,5 @@ def mnist_two_digits(
     positive = check_int("positive", positive, low=0, high=9)
     if negative == positive:
         raise ValueError(f"negative and positive must be different digits, got {negative} for both")
-    x_train, y_train, x_val, y_val = load_mnist(
-        n_train, n_val, digits=(negative, positive), flatten=True, seed=seed
-    )
+    x_train, y_train, x_val, y_val = load_mnist(n_train, n_val, digits=(negative, positive), flatten=True, seed=seed)
     return x_train, (y_train == positive).astype(np.int64), x_val, (y_val == positive).astype(np.int64)

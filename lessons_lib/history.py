@@ -22,9 +22,7 @@ def as_history_dict(history: HistoryLike, name: str = "history") -> dict[str, li
     """Return the curves of ``history`` as a new dict of float lists, checking their shape."""
     curves = getattr(history, "history", history)
     if not isinstance(curves, Mapping):
-        raise TypeError(
-            f"{name} must be a Keras History or a dict of lists, got {type(history).__name__}"
-        )
+        raise TypeError(f"{name} must be a Keras History or a dict of lists, got {type(history).__name__}")
     if not curves:
         raise ValueError(f"{name} is empty: train for at least one epoch first")
     result: dict[str, list[float]] = {}

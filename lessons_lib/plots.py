@@ -11,9 +11,9 @@ import math
 from collections.abc import Sequence
 
 import matplotlib.pyplot as plt
-from matplotlib.ticker import MaxNLocator
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from lessons_lib.history import (
     HistoryLike,
@@ -110,16 +110,32 @@ def draw_curves(
         ax.plot(epochs, validation, "--", color=color, alpha=alpha, label=f"{prefix}validation")
         best = best_epoch(validation, metric)
         if mark_best and best is not None:
-            ax.plot([best], [validation[best - 1]], "o", color=color, alpha=alpha, markersize=8,
-                    label=f"{prefix}best epoch {best}")
+            ax.plot(
+                [best],
+                [validation[best - 1]],
+                "o",
+                color=color,
+                alpha=alpha,
+                markersize=8,
+                label=f"{prefix}best epoch {best}",
+            )
     broken = [first_nonfinite_epoch(values) for values in (training, validation) if values is not None]
     broken_epochs = [epoch for epoch in broken if epoch is not None]
     if broken_epochs:
         epoch = min(broken_epochs)
-        values = (training or validation or [])[epoch - 1:]
+        values = (training or validation or [])[epoch - 1 :]
         kind = "nan" if any(math.isnan(value) for value in values) else "inf"
-        ax.text(0.5, 0.5, f"{prefix}diverged at epoch {epoch} ({metric} became {kind})", transform=ax.transAxes,
-                ha="center", va="center", color=color, fontsize="large", fontweight="bold")
+        ax.text(
+            0.5,
+            0.5,
+            f"{prefix}diverged at epoch {epoch} ({metric} became {kind})",
+            transform=ax.transAxes,
+            ha="center",
+            va="center",
+            color=color,
+            fontsize="large",
+            fontweight="bold",
+        )
     if metric.endswith("loss") and _spans_orders_of_magnitude(training, validation):
         ax.set_yscale("log")
 

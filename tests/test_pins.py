@@ -25,7 +25,9 @@ def test_every_pin_is_exact():
 
 def test_environment_yml_pins_the_same_versions_as_the_lock():
     only_lock, only_env = lock_pins() - environment_pins(), environment_pins() - lock_pins()
-    assert not only_lock and not only_env, f"run `make pins`: only in lock {only_lock}, only in environment.yml {only_env}"
+    assert not only_lock and not only_env, (
+        f"run `make pins`: only in lock {only_lock}, only in environment.yml {only_env}"
+    )
 
 
 def test_core_stack_is_pinned():

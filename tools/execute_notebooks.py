@@ -25,7 +25,9 @@ BUDGET_S = 90.0
 def execute(path: Path) -> float:
     """Run ``path`` top to bottom in a fresh kernel, save it, and return the wall time."""
     notebook = nbformat.read(path, as_version=4)
-    client = NotebookClient(notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}})
+    client = NotebookClient(
+        notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+    )
     start = time.perf_counter()
     client.execute()
     elapsed = time.perf_counter() - start

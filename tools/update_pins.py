@@ -30,7 +30,10 @@ dependencies:
 def frozen_requirements() -> list[str]:
     """Exact ``name==version`` lines of the running environment, without the course itself."""
     output = subprocess.run(
-        [sys.executable, "-m", "pip", "freeze", "--all", "--exclude-editable"], check=True, capture_output=True, text=True
+        [sys.executable, "-m", "pip", "freeze", "--all", "--exclude-editable"],
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout
     lines = [line for line in output.splitlines() if "==" in line and not line.lower().startswith(("lessons", "pip=="))]
     return sorted(lines, key=str.lower)
