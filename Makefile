@@ -12,7 +12,8 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/00_start_here.ipynb
 
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	tools/browser_deps
+	tools/offline $(BIN)/python -m pytest
 
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; ok = (3, 10) <= sys.version_info[:2] <= (3, 13); ok or sys.exit("Python 3.10 to 3.13 is needed (TensorFlow 2.21), found " + sys.version.split()[0])'
