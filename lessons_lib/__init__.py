@@ -4,7 +4,8 @@ Importing this package does not import TensorFlow, so ``lessons_lib.setup()`` in
 first cell can still quiet TensorFlow before anything loads it.
 """
 
+from lessons_lib.doctor import diagnose
 from lessons_lib.session import setup
 
-__all__ = ["setup"]
+__all__ = ["diagnose", "setup"]
 __version__ = "0.1.0"
