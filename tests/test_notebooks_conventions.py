@@ -1,0 +1,126 @@
+"""Every lesson follows the notebook conventions of GUIDE.md, as saved in the repository.
+
+nbval re-runs the lessons and compares their checked cells; these tests read the saved files
+and catch what nbval does not: a notebook saved from a half-run kernel, an error or a
+TensorFlow log line left in an output, a progress bar, or code that downloads its data.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+NOTEBOOKS = sorted((Path(__file__).resolve().parent.parent / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+
+#: What TensorFlow, absl and Python warnings write to stderr; none of it belongs in a lesson.
+LOG_MARKERS = ("Warning", "I0000", "E0000", "W0000")
+#: Anything that downloads (fails offline) or is gone from Keras 3.
+FORBIDDEN_CODE = ("keras.datasets", "load_data(", "fetch_openml", "input_dim=")
+CHECK_MARK = "# NBVAL_CHECK_OUTPUT"
+
+
+def code_cells(path: Path) -> list[dict]:
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    return [cell for cell in notebook["cells"] if cell["cell_type"] == "code"]
+
+
+def source(cell: dict) -> str:
+    text = cell["source"]
+    return text if isinstance(text, str) else "".join(text)
+
+
+def output_text(output: dict) -> str:
+    text = output.get("text", "")
+    return text if isinstance(text, str) else "".join(text)
+
+
+def python_of(cell: dict) -> str:
+    """The cell's source with IPython magics and shell escapes blanked out, so ``ast`` can parse it."""
+    return "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in source(cell).splitlines())
+
+
+def fit_calls_without_verbose_0(cell: dict) -> list[str]:
+    """Source of every ``fit(...)`` call in the cell that does not pass ``verbose=0``."""
+    code = python_of(cell)
+    bad = []
+    for node in ast.walk(ast.parse(code)):
+        if not isinstance(node, ast.Call):
+            continue
+        name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", None)
+        if name != "fit":
+            continue
+        verbose = [keyword.value for keyword in node.keywords if keyword.arg == "verbose"]
+        if not (verbose and isinstance(verbose[0], ast.Constant) and verbose[0].value == 0):
+            bad.append(ast.get_source_segment(code, node) or "fit(...)")
+    return bad
+
+
+@pytest.fixture(params=NOTEBOOKS, ids=[path.name for path in NOTEBOOKS])
+def cells(request) -> list[dict]:
+    return code_cells(request.param)
+
+
+def test_first_code_cell_is_the_setup_cell(cells):
+    assert cells, "the notebook has no code cells"
+    assert re.search(r"\blessons_lib\.setup\(", source(cells[0])), "the first code cell must call lessons_lib.setup()"
+
+
+def test_saved_from_one_clean_top_to_bottom_run(cells):
+    counts = [cell["execution_count"] for cell in cells]
+    assert counts == list(range(1, len(cells) + 1)), (
+        f"execution counts are {counts}: Restart and Run All (tools/execute_notebooks.py), then save"
+    )
+
+
+def test_no_errors_in_outputs(cells):
+    errors = [
+        f"cell {cell['execution_count']}: {output.get('ename')}: {output.get('evalue')}"
+        for cell in cells
+        for output in cell.get("outputs", [])
+        if output["output_type"] == "error"
+    ]
+    assert not errors, errors
+
+
+def test_no_warnings_or_log_lines_on_stderr(cells):
+    noisy = [
+        f"cell {cell['execution_count']}: {output_text(output).strip()[:200]}"
+        for cell in cells
+        for output in cell.get("outputs", [])
+        if output["output_type"] == "stream"
+        and output.get("name") == "stderr"
+        and any(marker in output_text(output) for marker in LOG_MARKERS)
+    ]
+    assert not noisy, noisy
+
+
+def test_has_a_checked_what_you_should_see_cell_with_saved_output(cells):
+    checked = [cell for cell in cells if CHECK_MARK in source(cell)]
+    assert checked, f"no cell is marked {CHECK_MARK}"
+    with_output = [
+        cell
+        for cell in checked
+        if any(output_text(output).strip() or output.get("data") for output in cell.get("outputs", []))
+    ]
+    assert with_output, f"no {CHECK_MARK} cell has saved output: run the notebook and save it"
+
+
+def test_every_fit_call_passes_verbose_0(cells):
+    bad = [call for cell in cells for call in fit_calls_without_verbose_0(cell)]
+    assert not bad, f"these fit calls print progress bars, pass verbose=0: {bad}"
+
+
+def test_no_downloads_and_no_removed_keras_arguments(cells):
+    found = [
+        f"cell {cell['execution_count']}: {word}" for cell in cells for word in FORBIDDEN_CODE if word in source(cell)
+    ]
+    assert not found, f"use the shipped data and Keras 3 (keras.Input instead of input_dim): {found}"
+
+
+def test_the_fit_check_finds_progress_bars():
+    cell = {"source": "%matplotlib inline\nmodel.fit(x, y, epochs=3)\nmodel.fit(x, y, verbose=0)\nfit(x, verbose=1)"}
+    assert fit_calls_without_verbose_0(cell) == ["model.fit(x, y, epochs=3)", "fit(x, verbose=1)"]
