@@ -17,7 +17,9 @@ on 2,000 images (one digit vs the rest, 1,000 validation); dropout CNN 5 epochs 
 images (500 validation, batch 64); imbalance 10 epochs on 2,000 images; augmentation 20
 epochs on 300 images. Targets on a 2-core machine: regression <= 0.3 s a move and >= 10x
 faster than model.fit; MNIST binary <= 1.5 s; dropout <= 4 s. The load average is printed
-because other processes on the machine slow every number down.
+because other processes on the machine slow every number down; the table's "cpu s" column
+(processor time of a move, summed over TensorFlow's threads) is what the move costs
+whatever else runs: on a quiet machine a move takes between half of it and all of it.
 """
 
 from __future__ import annotations
@@ -197,13 +199,14 @@ CASES = {
 
 def measure(name: str, fit_moves: int | None) -> dict[str, Any]:
     explorer, moves, plain = CASES[name]()
-    move_seconds, settings_seen = [], []
+    move_seconds, cpu_seconds, settings_seen = [], [], []
     for move in moves:
         ((slider_name, value),) = move.items()
         runs = explorer.runs
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         explorer.sliders[slider_name].value = value
         move_seconds.append(time.perf_counter() - started)
+        cpu_seconds.append(time.process_time() - cpu_started)
         if explorer.runs != runs + 1 or explorer.error is not None:
             raise RuntimeError(f"{name}: moving {slider_name} to {value} did not retrain ({explorer.reading})")
         settings_seen.append(explorer.settings)
@@ -218,6 +221,7 @@ def measure(name: str, fit_moves: int | None) -> dict[str, Any]:
         "median_s": round(statistics.median(move_seconds), 4),
         "model_fit_median_s": round(statistics.median(fit_seconds), 4),
         "_each_s": [round(seconds, 3) for seconds in move_seconds],
+        "_cpu_median_s": round(statistics.median(cpu_seconds), 3),
     }
 
 
@@ -236,15 +240,17 @@ def main(argv: list[str] | None = None) -> int:
         results.append(measure(name, args.fit_moves))
     load_after = os.getloadavg()[0]
 
-    print(f"{'explorer':<14} {'moves':>5} {'median s':>9} {'model.fit s':>12} {'speed-up':>9}   each move (s)")
+    header = f"{'explorer':<14} {'moves':>5} {'median s':>9} {'cpu s':>6} {'model.fit s':>12} {'speed-up':>9}"
+    print(header + "   each move (s)")
     for result in results:
         speedup = result["model_fit_median_s"] / result["median_s"]
         each = ", ".join(f"{seconds:.2f}" for seconds in result["_each_s"])
         print(
-            f"{result['explorer']:<14} {result['moves']:>5} {result['median_s']:>9.3f} "
+            f"{result['explorer']:<14} {result['moves']:>5} {result['median_s']:>9.3f} {result['_cpu_median_s']:>6.2f} "
             f"{result['model_fit_median_s']:>12.3f} {speedup:>8.1f}x   {each}"
         )
     print(f"{os.cpu_count()} CPUs; load average {load_before:.1f} before, {load_after:.1f} after")
+    print("cpu s: processor time of a move, all threads together; alone, a move takes between half of it and all")
     if args.json:
         public = [{key: value for key, value in result.items() if not key.startswith("_")} for result in results]
         args.json.parent.mkdir(parents=True, exist_ok=True)

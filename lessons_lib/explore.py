@@ -80,13 +80,17 @@ class TrainingRun:
     #: What the curve doctor may know beyond the curves (``n_classes``, ``baseline_accuracy``, ...).
     hints: dict[str, float] = field(default_factory=dict)
 
-    def first(self, epochs: int) -> TrainingRun:
+    def first(self, epochs: int | None) -> TrainingRun:
         """The same run cut to its first ``epochs`` epochs (a shorter run is its beginning)."""
+        if epochs is None:
+            return self
         history = {name: values[:epochs] for name, values in self.history.items()}
         return TrainingRun(history, self.start_loss, self.note, min(epochs, self.epochs), self.hints)
 
-    def covers(self, epochs: int) -> bool:
-        """True if this run answers a request for ``epochs`` epochs."""
+    def covers(self, epochs: int | None) -> bool:
+        """True if this run answers a request for ``epochs`` epochs (None: as many as it has)."""
+        if epochs is None:
+            return True
         ran = len(self.history.get("loss", []))
         return epochs <= ran or ran < self.epochs  # a run ends early only on a NaN or inf loss
 
@@ -203,7 +207,7 @@ class Explorer:
         """
         started = time.perf_counter()
         settings = self.settings
-        epochs = settings.get("epochs", 0)
+        epochs = settings.get("epochs")  # an explorer without an epochs slider trains a fixed number
         key = tuple((name, value) for name, value in settings.items() if name != "epochs")
         self.error = None
         cached = self._cache.get(key)
@@ -226,19 +230,19 @@ class Explorer:
             self.previous = self.history
         self.history = run.history
         self.output.outputs = ()  # a traceback from a failed setting goes once a setting trains
-        self._draw(run.history, epochs, self.previous, start_loss=run.start_loss)
+        self._draw(run.history, epochs or len(run.history["loss"]), self.previous, start_loss=run.start_loss)
         self._set_reading(reading_for(run.history, start_loss=run.start_loss, note=run.note, hints=run.hints))
         self.last_seconds = time.perf_counter() - started
 
-    def _progress(self, epochs: int) -> Progress:
+    def _progress(self, epochs: int | None) -> Progress:
         """Draw the growing curves over the last finished run (FastFit calls it between chunks)."""
         faint = self.history if self.history is not None else self.previous
 
         def report(history: History) -> None:
             if self._draw_seconds > DRAW_SHARE * (time.perf_counter() - self._drawn_at):
                 return
-            self._draw(history, epochs, faint)
-            self._set_reading(f"training… epoch {len(history['loss'])} of {epochs}")
+            self._draw(history, epochs or len(history["loss"]), faint)
+            self._set_reading(f"training… epoch {len(history['loss'])}" + (f" of {epochs}" if epochs else ""))
 
         return report
 

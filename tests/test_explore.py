@@ -273,3 +273,15 @@ def test_rare_digit_split_has_the_asked_rarity():
     assert len(y_val) == 900 + y_val.sum() and y_val.sum() == round(900 / 49)
     _, tiny, _, _ = rare_digit_split(digit=8, one_in=200, n_train=20)
     assert tiny.sum() == 1  # at least one rare image, whatever the size
+
+
+def test_an_explorer_without_an_epochs_slider_caches_whole_runs():
+    def train(settings, progress):
+        curve = [settings["rate"] * step for step in (3, 2, 1)]
+        return TrainingRun({"loss": curve, "val_loss": curve})
+
+    rate = widgets.FloatSlider(value=1.0, min=0.5, max=2.0, continuous_update=False)
+    explorer = Explorer({"rate": rate}, train, ["loss"])
+    rate.value = 2.0
+    rate.value = 1.0
+    assert (explorer.runs, explorer.cache_hits) == (2, 1) and explorer.history["loss"] == [3.0, 2.0, 1.0]
