@@ -43,15 +43,42 @@ def python_of(cell: dict) -> str:
     return "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in source(cell).splitlines())
 
 
+#: Keywords that only Keras's ``fit`` takes: a ``fit`` call with one of them trains a Keras model.
+KERAS_FIT_KEYWORDS = {
+    "epochs",
+    "batch_size",
+    "validation_data",
+    "validation_split",
+    "validation_freq",
+    "validation_steps",
+    "validation_batch_size",
+    "steps_per_epoch",
+    "initial_epoch",
+    "callbacks",
+    "verbose",
+}
+
+
+def looks_like_keras_fit(code: str, node: ast.Call) -> bool:
+    """A Keras ``fit``: it passes a Keras-only keyword or ``**kwargs``, or is called on a ``...model...``.
+
+    scikit-learn's ``fit`` (``StandardScaler().fit(X)``) has no ``verbose`` to pass, so it is left alone.
+    """
+    if any(keyword.arg is None or keyword.arg in KERAS_FIT_KEYWORDS for keyword in node.keywords):
+        return True
+    receiver = node.func.value if isinstance(node.func, ast.Attribute) else None
+    return receiver is not None and "model" in (ast.get_source_segment(code, receiver) or "").lower()
+
+
 def fit_calls_without_verbose_0(cell: dict) -> list[str]:
-    """Source of every ``fit(...)`` call in the cell that does not pass ``verbose=0``."""
+    """Source of every Keras ``fit(...)`` call in the cell that does not pass ``verbose=0``."""
     code = python_of(cell)
     bad = []
     for node in ast.walk(ast.parse(code)):
         if not isinstance(node, ast.Call):
             continue
         name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", None)
-        if name != "fit":
+        if name != "fit" or not looks_like_keras_fit(code, node):
             continue
         verbose = [keyword.value for keyword in node.keywords if keyword.arg == "verbose"]
         if not (verbose and isinstance(verbose[0], ast.Constant) and verbose[0].value == 0):
@@ -121,6 +148,19 @@ def test_no_downloads_and_no_removed_keras_arguments(cells):
     assert not found, f"use the shipped data and Keras 3 (keras.Input instead of input_dim): {found}"
 
 
-def test_the_fit_check_finds_progress_bars():
-    cell = {"source": "%matplotlib inline\nmodel.fit(x, y, epochs=3)\nmodel.fit(x, y, verbose=0)\nfit(x, verbose=1)"}
-    assert fit_calls_without_verbose_0(cell) == ["model.fit(x, y, epochs=3)", "fit(x, verbose=1)"]
+def test_the_fit_check_finds_progress_bars_and_leaves_scikit_learn_alone():
+    lines = [
+        "%matplotlib inline",
+        "model.fit(x, y, epochs=3)",
+        "model.fit(x, y, verbose=0)",
+        "net.fit(x, y, validation_data=(a, b))",
+        "fit(x, verbose=1)",
+        "small_model.fit(x, y)",
+        "scaler = StandardScaler().fit(X_train)",
+    ]
+    assert fit_calls_without_verbose_0({"source": "\n".join(lines)}) == [
+        "model.fit(x, y, epochs=3)",
+        "net.fit(x, y, validation_data=(a, b))",
+        "fit(x, verbose=1)",
+        "small_model.fit(x, y)",
+    ]
