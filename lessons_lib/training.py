@@ -85,7 +85,7 @@ class FastFit:
         class_weight: Mapping[int, float] | None = None,
         sample_weight: Any = None,
         progress: Progress | None = None,
-        progress_interval: float = 0.4,
+        progress_interval: float = 0.5,
         stop_on_nonfinite: bool = True,
     ) -> History:
         """Train from the starting state and return the history ``model.fit`` would return.
