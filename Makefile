@@ -6,10 +6,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
+CLASSROOM ?= 0
+
 .PHONY: lab test pins lint clean-venv
 
+# `make lab CLASSROOM=1`: large fonts and thick lines for a projector.
 lab: $(STAMP)
-	$(BIN)/jupyter lab notebooks/00_start_here.ipynb
+	LESSONS_CLASSROOM=$(CLASSROOM) $(BIN)/jupyter lab notebooks/00_start_here.ipynb
 
 test: $(STAMP)
 	tools/browser_deps
