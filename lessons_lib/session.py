@@ -6,6 +6,7 @@ import contextlib
 import os
 import random
 import sys
+from dataclasses import dataclass
 
 from lessons_lib.checks import check_int
 
@@ -73,11 +74,25 @@ def _stderr_fd_silenced():
         os.close(devnull)
 
 
-def setup(seed: int = DEFAULT_SEED, *, classroom: bool | None = None) -> int:
+@dataclass(frozen=True)
+class LessonSettings:
+    """What ``setup`` did; shown under a lesson's first cell so a learner sees the versions."""
+
+    seed: int
+    tensorflow: str
+    keras: str
+    classroom: bool
+
+    def __repr__(self) -> str:
+        style = "classroom (large)" if self.classroom else "normal"
+        return f"Ready: seed {self.seed}, TensorFlow {self.tensorflow}, Keras {self.keras}, plot style {style}."
+
+
+def setup(seed: int = DEFAULT_SEED, *, classroom: bool | None = None) -> LessonSettings:
     """Prepare a lesson: quiet TensorFlow, seed Python, NumPy and Keras, set the plot style.
 
     ``classroom=True`` (or the environment variable ``LESSONS_CLASSROOM=1``) switches to
-    large fonts and thick lines for a projector. Returns the seed so a lesson can print it.
+    large fonts and thick lines for a projector. Returns what it set (``.seed`` among it).
     """
     seed = check_int("seed", seed, low=0, high=2**32 - 1)
     quiet_tensorflow()
@@ -96,4 +111,4 @@ def setup(seed: int = DEFAULT_SEED, *, classroom: bool | None = None) -> int:
     if classroom is None:
         classroom = os.environ.get("LESSONS_CLASSROOM", "") not in ("", "0")
     mpl.rcParams.update(_CLASSROOM_STYLE if classroom else _PLOT_STYLE)
-    return seed
+    return LessonSettings(seed, tf.__version__, keras.__version__, bool(classroom))

@@ -38,3 +38,9 @@ def test_setup_imports_tensorflow_without_log_lines():
     code = "import lessons_lib; lessons_lib.setup(); import keras; keras.Sequential()"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=environment, check=True)
     assert result.stderr == ""
+
+
+def test_setup_reports_what_it_set():
+    settings = lessons_lib.setup(3)
+    assert settings.seed == 3
+    assert repr(settings).startswith("Ready: seed 3, TensorFlow 2.") and "plot style normal" in repr(settings)
