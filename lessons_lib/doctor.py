@@ -22,7 +22,15 @@ and validation curves of the main metric (``loss``; for an accuracy-only history
 |v[1]|)``, ``W`` the recent window ``clamp(round(n / 5), 2, 5)`` epochs (seed 002's
 ``EarlyStopping(patience=5)``, shorter for short runs), "improving" a least-squares slope
 over the last ``W + 1`` epochs that gains at least ``IMPROVING_PER_EPOCH`` (1%) of the
-curve's level and ``IMPROVING_OF_START`` (0.5%) of ``S`` per epoch.
+curve's level and ``IMPROVING_OF_START`` (0.5%) of ``S`` per epoch; or, when the last
+``IMPROVING_TAIL_SHARE`` (20%) of the epochs span more than ``W``, a slope of at least
+``IMPROVING_LONG_PER_EPOCH`` (0.5%) of the level per epoch over both those epochs and the
+last ``W + 1``. Why two rules: the test against ``S`` keeps a loss near its floor (MNIST 0
+against 1 at 0.001, 1% of its start, still halving; a curve ``0.1 + 0.9 e^(-t/3)`` at 20
+epochs) from reading "still improving", but it also hid lesson 01's 100-epoch SGD runs,
+whose loss fell 99% from a large first MSE and still falls 0.8% (lr 0.01) or 1.6% (lr 0.001)
+of its level per epoch. A steady fall of 10% over the last fifth of a long run is neither
+noise nor the tail of an exponential: more epochs still pay.
 
 - ``diverging``: any loss value is NaN or inf, or the last training loss is more than
   ``DIVERGE_FACTOR`` (2) times the first. Rules below then look only at the epochs before
@@ -35,7 +43,10 @@ curve's level and ``IMPROVING_OF_START`` (0.5%) of ``S`` per epoch.
 - ``not_learning``: the training loss stays within ``NOT_LEARNING_BAND`` (5%) of its first
   value; or, with ``n_classes``/``baseline_loss``, the validation loss (the training loss if
   there is no validation) never gets 5% below the chance-level loss (``ln K`` for K balanced
-  classes with cross-entropy, ``ln 2`` binary); or, with a majority rate
+  classes with cross-entropy, ``ln 2`` binary) and never falls ``NOT_LEARNING_CHANCE_FALL``
+  (20%) below its own first value (a loss that falls by a large factor is learning, whatever
+  the chance level: lesson 08's large init, 250 -> 68 with ln 10 = 2.3, and lesson 01's SGD
+  at 0.001, 9.4 -> 1.8 with a target variance of 1.2, were misread as at chance); or, with a majority rate
   (``baseline_accuracy``, or 1/K), the validation accuracy never rises 5% of the remaining way
   above it. Causes: a learning rate far too low, vanishing gradients, a bug (labels shuffled:
   a big model may still memorise them, so the training loss falls, but nothing carries over).
@@ -215,8 +226,14 @@ RECENT_MIN, RECENT_MAX = 2, 5
 #: well above the epoch-to-epoch noise of a validation loss on ~1,000 examples) ...
 IMPROVING_PER_EPOCH = 0.01
 #: ... and 0.5% of the starting scale per epoch (so a loss already near zero, which can still
-#: halve every few epochs, does not count as "still improving").
+#: halve every few epochs, does not count as "still improving") ...
 IMPROVING_OF_START = 0.005
+#: ... or, in a run long enough that its last 20% spans more than the recent window, 0.5% of
+#: the level per epoch both over that last 20% (10% in all) and over the recent window, with
+#: no test against the start: a slow, steady fall over many epochs is no noise and no
+#: asymptote (lesson 01's SGD at 0.01 and 0.001, 100 epochs).
+IMPROVING_TAIL_SHARE = 0.2
+IMPROVING_LONG_PER_EPOCH = 0.005
 #: A last training loss above twice the first is divergence: the optimizer made it worse than
 #: where it started.
 DIVERGE_FACTOR = 2.0
@@ -228,6 +245,10 @@ UNSTABLE_MIN_RISES = 2
 UNSTABLE_TOTAL_RISE = 0.02
 #: Within 5% of its first value (or of chance) the loss has "barely moved".
 NOT_LEARNING_BAND = 0.05
+#: The chance-level test also needs the judged loss never to fall 20% below its own first
+#: value: a loss that falls by a large factor is learning, whatever the chance level (lesson
+#: 08's large init: 250 -> 68, far above ln 10, while the accuracy rises 0.13 -> 0.29).
+NOT_LEARNING_CHANCE_FALL = 0.2
 #: "High": the training loss ends above 30% of the chance-level loss (or of the first loss);
 #: for 10 balanced classes, 0.69, an accuracy of roughly 80%.
 UNDERFIT_FRACTION = 0.3
@@ -586,8 +607,15 @@ def _improvement(values: Sequence[float], window: int, scale: float) -> tuple[fl
 
 
 def _improving(values: Sequence[float], c: _Curves) -> bool:
+    """Falling by a meaningful share of the curve's own level: fast lately, or slowly but long."""
     of_level, of_start = _improvement(values, c.window, c.scale)
-    return of_level >= IMPROVING_PER_EPOCH and of_start >= IMPROVING_OF_START
+    if of_level >= IMPROVING_PER_EPOCH and of_start >= IMPROVING_OF_START:
+        return True
+    tail = round(IMPROVING_TAIL_SHARE * c.n)
+    if tail <= c.window or of_level < IMPROVING_LONG_PER_EPOCH:
+        return False
+    of_tail, _ = _improvement(values, tail, c.scale)
+    return of_tail >= IMPROVING_LONG_PER_EPOCH
 
 
 def _excess_travel(values: Sequence[float]) -> float:
@@ -734,7 +762,8 @@ def _not_learning(c: _Curves) -> Finding | None:
     # shuffled labels lowers its training loss but learns nothing that carries over).
     judged = c.v if c.v is not None else c.t
     which = _name(c, validation=c.v is not None)
-    if c.chance_loss is not None and min(judged) >= (1 - NOT_LEARNING_BAND) * c.chance_loss:
+    barely_fell = min(judged) >= (1 - NOT_LEARNING_CHANCE_FALL) * judged[0]
+    if c.chance_loss is not None and min(judged) >= (1 - NOT_LEARNING_BAND) * c.chance_loss and barely_fell:
         evidence.update(chance_loss=c.chance_loss, lowest_loss=min(judged))
         reasons.append(f"{which} never went below the chance level {_g(c.chance_loss)} (lowest {_g(min(judged))})")
     accuracies = c.acc_v if c.acc_v is not None else c.acc_t

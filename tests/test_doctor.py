@@ -368,3 +368,47 @@ def test_package_exports_diagnose_without_importing_tensorflow():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+# ---------------------------------------------------------------------------------------
+# real runs from the lessons (not made by make_histories.py: each says which lesson made it)
+
+LESSON_RUNS = {path.stem: load(path) for path in sorted((FIXTURES / "histories" / "lessons").glob("*.json"))}
+
+
+def test_lesson_runs_are_there_and_say_where_they_come_from():
+    assert len(LESSON_RUNS) >= 3
+    for name, (document, _) in LESSON_RUNS.items():
+        assert document["name"] == name and "lesson" in document["note"].lower()
+
+
+@pytest.mark.parametrize("name", sorted(LESSON_RUNS))
+def test_reads_each_lesson_run_with_the_expected_code(name):
+    document, history = LESSON_RUNS[name]
+    codes = diagnose(history, **document["hints"]).codes
+    assert codes == [document["expect"]], f"{name}: {codes}"
+    assert diagnose(history).codes == [document["expect"]], f"{name} without hints"
+    scaled = {key: [value * 1e4 for value in values] if "acc" not in key else values for key, values in history.items()}
+    assert diagnose(scaled).codes == diagnose(history).codes
+
+
+def test_a_loss_that_falls_by_a_large_factor_is_learning_whatever_the_chance_level():
+    document, history = LESSON_RUNS["lesson08_large_init_clipnorm"]
+    assert min(history["val_loss"]) > math.log(10)  # never below chance, yet learning
+    assert "not_learning" not in diagnose(history, n_classes=10).codes
+    slow = LESSON_RUNS["lesson01_house_prices_sgd_lr_0.001"][1]
+    assert min(slow["val_loss"]) > 1.208  # above the variance of the targets, yet learning
+    assert "not_learning" not in diagnose(slow, baseline_loss=1.208).codes
+
+
+def test_a_slow_steady_fall_over_a_long_run_is_still_improving():
+    _, history = LESSON_RUNS["lesson01_house_prices_sgd_lr_0.01"]
+    finding = diagnose(history)["still_improving"]
+    assert finding.evidence["best_epoch"] == len(history["val_loss"])
+
+
+def test_a_loss_near_its_floor_or_asymptote_is_not_still_improving():
+    """The long-run rule must not undo the test against the start on short runs."""
+    _, history = RUNS["healthy_mnist_binary"]  # 10 epochs, still halving at 1% of its start
+    assert history["val_loss"][-1] < history["val_loss"][-3] and diagnose(history).codes == ["healthy"]
+    assert diagnose(_textbook("healthy")).codes == ["healthy"]
