@@ -36,7 +36,10 @@ LESSONS = (
     "06_overfitting_regularization_early_stopping",
     "07_learning_rate_and_batch_size",
     "08_troubleshooting_checklist",
+    "08_troubleshooting_checklist_part2",
     "09_improvement_checklist",
+    "10_improvement_checklist_part2",
+    "11_improvement_checklist_part3",
 )
 
 GROUPS = {
@@ -196,7 +199,7 @@ REASONS: tuple[Item, ...] = (
         "000's SGD diverges at once; forgetting to divide MNIST pixels by 255 has the same kind of effect.",
         "Scale inputs (pixels / 255, z-scores, or a keras.layers.Normalization layer) with statistics "
         "computed on the training split only.",
-        "08_troubleshooting_checklist",
+        "08_troubleshooting_checklist_part2",
         _S000,
     ),
     Item(
@@ -210,7 +213,7 @@ REASONS: tuple[Item, ...] = (
         "from_logits=True after a softmax layer.",
         "Cross-entropy for classification (binary, categorical or sparse categorical to match the labels), "
         "MSE or MAE for regression; check from_logits against the last activation.",
-        "08_troubleshooting_checklist",
+        "08_troubleshooting_checklist_part2",
         _S000,
     ),
     Item(
@@ -235,7 +238,7 @@ REASONS: tuple[Item, ...] = (
         "for K classes and the accuracy at 1/K (seed 002's '10% accuracy for an hour' on 10 classes).",
         "Look at a few inputs with their labels; check that the first loss is near ln K; make sure the model "
         "can overfit a handful of examples; change one thing at a time.",
-        "08_troubleshooting_checklist",
+        "08_troubleshooting_checklist_part2",
         _S000,
     ),
     Item(
@@ -386,7 +389,7 @@ IMPROVEMENTS: tuple[Item, ...] = (
         "The loss must match the task, the labels and the output layer.",
         "Cross-entropy for classification, mean squared error for regression.",
         "Check the loss against the label format (integers: sparse categorical) and the last activation.",
-        "09_improvement_checklist",
+        "10_improvement_checklist_part2",
         _S000I,
     ),
     Item(
@@ -396,7 +399,7 @@ IMPROVEMENTS: tuple[Item, ...] = (
         "A scale of the initial weights suited to the layer keeps signals and gradients in range.",
         "Glorot/Xavier (Keras's default) for tanh and sigmoid, He for ReLU.",
         "Set kernel_initializer='he_normal' on ReLU layers of deep networks.",
-        "09_improvement_checklist",
+        "10_improvement_checklist_part2",
         _S000I,
     ),
     Item(
@@ -407,7 +410,7 @@ IMPROVEMENTS: tuple[Item, ...] = (
         "guessing one at a time.",
         "keras_tuner.RandomSearch over the learning rate and the width of a small model.",
         "Random search over ranges on a log scale (usually more efficient than a grid), judged on the validation set.",
-        "09_improvement_checklist",
+        "11_improvement_checklist_part3",
         _S000I,
     ),
     Item(
@@ -417,7 +420,7 @@ IMPROVEMENTS: tuple[Item, ...] = (
         "Problems are visible in the curves long before the final number.",
         "keras.callbacks.TensorBoard(log_dir=...) during fit; plotting history.history after it.",
         "Always pass validation data to fit and plot training and validation curves together.",
-        "09_improvement_checklist",
+        "11_improvement_checklist_part3",
         _S000I,
     ),
     Item(
@@ -438,7 +441,7 @@ IMPROVEMENTS: tuple[Item, ...] = (
         "Averaging the predictions of several models reduces the variance of any single one.",
         "The average of five small networks trained with different seeds against each of them.",
         "Train a few models with different seeds or settings and average their predicted probabilities.",
-        "09_improvement_checklist",
+        "11_improvement_checklist_part3",
         _S000I,
     ),
     Item(
@@ -449,7 +452,7 @@ IMPROVEMENTS: tuple[Item, ...] = (
         "Pre-train on digits 0-4, freeze the feature layers, fine-tune on about 100 images of digits 5-9.",
         "Start from a pre-trained model, freeze its base, train a new head, then optionally fine-tune with a "
         "low learning rate.",
-        "09_improvement_checklist",
+        "11_improvement_checklist_part3",
         _S000I,
     ),
     Item(
@@ -459,7 +462,7 @@ IMPROVEMENTS: tuple[Item, ...] = (
         "Improving a model takes several rounds of diagnosis and change.",
         "Change one thing, retrain, compare the curves with the previous run, keep a note of what changed.",
         "Change one thing at a time and revert what does not help (as seed 002 advises too).",
-        "09_improvement_checklist",
+        "11_improvement_checklist_part3",
         _S000I,
     ),
 )
@@ -475,7 +478,7 @@ CULPRITS: tuple[Item, ...] = (
         "points from epoch to epoch.",
         "More (and cleaner) training data or augmentation for the model; for a trustworthy curve, a "
         "validation set of at least several hundred examples, or cross-validation.",
-        "08_troubleshooting_checklist",
+        "08_troubleshooting_checklist_part2",
         _S002,
         note="The seed mixes two things: a small training set hurts the model, a small validation set makes "
         "the validation curve noisy without the model being any worse.",
@@ -551,7 +554,7 @@ CULPRITS: tuple[Item, ...] = (
         "A scaler fitted before the train/validation split; the same images in both sets.",
         "Split first, then fit every preprocessing step on the training split only; remove duplicates across "
         "the split.",
-        "08_troubleshooting_checklist",
+        "08_troubleshooting_checklist_part2",
         _S002,
     ),
 )

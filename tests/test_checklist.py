@@ -135,3 +135,12 @@ def test_an_item_refuses_an_unknown_lesson_or_a_wrong_prefix():
         checklist.Item("reason.x", "reasons", "t", "r", "e", "f", "99_nope", "s")
     with pytest.raises(ValueError, match="must start with 'culprit'"):
         checklist.Item("reason.x", "culprits", "t", "r", "e", "f", "00_start_here", "s")
+
+
+def test_lessons_are_exactly_the_notebooks_on_disk():
+    from pathlib import Path
+
+    from lessons_lib.checklist import LESSONS
+
+    notebooks = Path(__file__).resolve().parent.parent / "notebooks"
+    assert set(LESSONS) == {path.stem for path in notebooks.glob("[0-9][0-9]_*.ipynb")}
