@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 import pytest
+from IPython.core.inputtransformer2 import TransformerManager
 
 NOTEBOOKS = sorted((Path(__file__).resolve().parent.parent / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 
@@ -39,8 +40,8 @@ def output_text(output: dict) -> str:
 
 
 def python_of(cell: dict) -> str:
-    """The cell's source with IPython magics and shell escapes blanked out, so ``ast`` can parse it."""
-    return "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in source(cell).splitlines())
+    """The cell's source as IPython runs it (magics and shell escapes become calls), so ``ast`` can parse it."""
+    return TransformerManager().transform_cell(source(cell))
 
 
 #: Keywords that only Keras's ``fit`` takes: a ``fit`` call with one of them trains a Keras model.
@@ -94,6 +95,18 @@ def cells(request) -> list[dict]:
 def test_first_code_cell_is_the_setup_cell(cells):
     assert cells, "the notebook has no code cells"
     assert re.search(r"\blessons_lib\.setup\(", source(cells[0])), "the first code cell must call lessons_lib.setup()"
+    assert "except ModuleNotFoundError:" in source(cells[0]), "the first cell must fetch the course where it is missing"
+
+
+def test_every_lesson_fetches_the_course_the_same_way():
+    """The Colab bootstrap is one block, the same in every lesson, up to its setup() line."""
+
+    def bootstrap(path: Path) -> str:
+        first = next(cell for cell in json.loads(path.read_text())["cells"] if cell["cell_type"] == "code")
+        lines = source(first).splitlines()
+        return "\n".join(lines[: next(i for i, line in enumerate(lines) if "lessons_lib.setup(" in line)])
+
+    assert len({bootstrap(path) for path in NOTEBOOKS}) == 1
 
 
 def test_saved_from_one_clean_top_to_bottom_run(cells):
