@@ -165,7 +165,8 @@ def augmentation_case() -> tuple[Any, list[Move], Callable[[Any, Move], None]]:
     import numpy as np
 
     from lessons_lib.data import load_mnist
-    from lessons_lib.explore import augmentation_explorer, augmented_cnn
+    from lessons_lib.explore import augmentation_explorer
+    from lessons_lib.models import augmented_cnn
 
     explorer = augmentation_explorer(n_train=300, epochs=20)
     moves = [
