@@ -7,12 +7,14 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 CLASSROOM ?= 0
+# JupyterLab refuses to run as root (containers, some classroom machines) unless told to.
+ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 .PHONY: lab test pins lint clean-venv
 
 # `make lab CLASSROOM=1`: large fonts and thick lines for a projector.
 lab: $(STAMP)
-	LESSONS_CLASSROOM=$(CLASSROOM) $(BIN)/jupyter lab notebooks/00_start_here.ipynb
+	LESSONS_CLASSROOM=$(CLASSROOM) $(BIN)/jupyter lab $(ALLOW_ROOT) notebooks/00_start_here.ipynb
 
 test: $(STAMP)
 	tools/browser_deps
