@@ -35,12 +35,7 @@ def mnist_dense_model(units: int = 128, learning_rate: float = 0.001):
             keras.layers.Dense(1, activation="sigmoid"),
         ]
     )
-    model.compile(
-        optimizer=keras.optimizers.Adam(learning_rate=learning_rate),
-        loss="binary_crossentropy",
-        metrics=["accuracy"],
-    )
-    return model
+    return _compiled_classifier(model, "binary_crossentropy", learning_rate)
 
 
 def dropout_cnn(conv_dropout: float = 0.25, dense_dropout: float = 0.5, learning_rate: float = 0.001):
@@ -67,12 +62,7 @@ def dropout_cnn(conv_dropout: float = 0.25, dense_dropout: float = 0.5, learning
             layers.Dense(10, activation="softmax"),
         ]
     )
-    model.compile(
-        optimizer=keras.optimizers.Adam(learning_rate=learning_rate),
-        loss="categorical_crossentropy",
-        metrics=["accuracy"],
-    )
-    return model
+    return _compiled_classifier(model, "categorical_crossentropy", learning_rate)
 
 
 #: At strength 1, the ranges of seed 002's ImageDataGenerator: 20 degrees, 20% shifts, 20% zoom.
@@ -111,9 +101,12 @@ def augmented_cnn(strength: float = 1.0, learning_rate: float = 0.001):
             layers.Dense(10, activation="softmax"),
         ]
     )
-    model.compile(
-        optimizer=keras.optimizers.Adam(learning_rate=learning_rate),
-        loss="categorical_crossentropy",
-        metrics=["accuracy"],
-    )
+    return _compiled_classifier(model, "categorical_crossentropy", learning_rate)
+
+
+def _compiled_classifier(model, loss: str, learning_rate: float):
+    """Adam and accuracy, as every classifier of the seeds compiles them."""
+    import keras
+
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=learning_rate), loss=loss, metrics=["accuracy"])
     return model
