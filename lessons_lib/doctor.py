@@ -30,7 +30,11 @@ against 1 at 0.001, 1% of its start, still halving; a curve ``0.1 + 0.9 e^(-t/3)
 epochs) from reading "still improving", but it also hid lesson 01's 100-epoch SGD runs,
 whose loss fell 99% from a large first MSE and still falls 0.8% (lr 0.01) or 1.6% (lr 0.001)
 of its level per epoch. A steady fall of 10% over the last fifth of a long run is neither
-noise nor the tail of an exponential: more epochs still pay.
+noise nor the tail of an exponential: more epochs still pay. Third, a curve that has not
+slowed down counts too: a recent slope of at least 0.5% of the level per epoch that is at
+least ``IMPROVING_STEADY_SHARE`` (70%) of the run's average slope (lesson 07's SGD at
+0.001 crawls down 0.9% per epoch in a straight line, 87% of its average pace: slow, but
+nowhere near levelling off; lesson 08's all-zero initialisation, at 53%, is slowing down).
 
 - ``diverging``: any loss value is NaN or inf, or the last training loss is more than
   ``DIVERGE_FACTOR`` (2) times the first. Rules below then look only at the epochs before
@@ -48,20 +52,31 @@ noise nor the tail of an exponential: more epochs still pay.
   the chance level: lesson 08's large init, 250 -> 68 with ln 10 = 2.3, and lesson 01's SGD
   at 0.001, 9.4 -> 1.8 with a target variance of 1.2, were misread as at chance); or, with a majority rate
   (``baseline_accuracy``, or 1/K), the validation accuracy never rises 5% of the remaining way
-  above it. Causes: a learning rate far too low, vanishing gradients, a bug (labels shuffled:
+  above it. Or, with those hints, the run ends stuck at chance: over the last ``W``
+  epochs the training loss is flat (within 5%) and no lower than 95% of the chance-level loss,
+  and the validation accuracy stays within 5% of the way above the majority rate (lesson
+  07's SGD at 3.0: one wild first epoch, then every ReLU dead and the same answer for every
+  image). Causes: a learning rate far too low, vanishing gradients, a bug (labels shuffled:
   a big model may still memorise them, so the training loss falls, but nothing carries over).
 - ``underfitting``: the training loss has levelled off (not improving) at a "high" value: at
   least ``UNDERFIT_FRACTION`` (0.3) of the chance-level loss when it is known, else of ``S``;
   or the training accuracy covers less than ``UNDERFIT_ACCURACY_SHARE`` (half) of the way from
   the majority rate to 1. "High" cannot be known from curves alone (it depends on the best
-  loss the task allows); the hints make it more reliable.
+  loss the task allows); the hints make it more reliable. When the run is ``unstable``, its
+  recent slope is noise, so only the level is judged (lesson 07's SGD at 1.0 lurches around
+  a loss of 1.0 to 1.3, half the chance level, on every machine tried).
 - ``overfitting``: the validation loss reaches its minimum at least ``OVERFIT_MIN_AFTER`` (2)
   epochs before the end, the mean of the last 3 epochs is at least ``OVERFIT_RISE`` (10%)
-  above that minimum (and 1% of ``S``), and the training loss is lower at the end than at
-  the minimum ("validation minimum before the last epoch": what EarlyStopping with
-  ``restore_best_weights=True`` would return to). Or the same with accuracy: the validation
-  accuracy falls ``OVERFIT_ACCURACY_DROP`` (2 points) below its best while the training
-  accuracy does not fall. Or the final accuracy gap is at least ``OVERFIT_GAP`` (15 points).
+  above that minimum (and 1% of ``S``), and the training loss is at least 10% lower at the
+  end than at the minimum: the two curves move apart ("validation minimum before the last
+  epoch": what EarlyStopping with ``restore_best_weights=True`` would return to). Or the
+  same with accuracy: the validation accuracy falls ``OVERFIT_ACCURACY_DROP`` (2 points)
+  below its best while the training error falls by 10%. Or the final accuracy gap is at
+  least ``OVERFIT_GAP`` (15 points).
+  A rise or a drop counts only if it is at least ``OVERFIT_NOISE_MULTIPLE`` (2) times the
+  curve's typical zigzag (the median distance of a value from the midpoint of its two
+  neighbours): on a curve that jumps by 0.7 every other epoch (SGD at a learning rate of
+  1.0), a minimum followed by a "rise" of 0.5 is the jumping, not the model memorising.
 - ``still_improving``: both curves improving over the last ``W`` epochs, and the best
   validation value is among them: stopped too early. (Keras's own plateau tests use an
   absolute ``min_delta``: 1e-4 in ``ReduceLROnPlateau``, 0 in ``EarlyStopping``; they decide
@@ -73,11 +88,15 @@ noise nor the tail of an exponential: more epochs still pay.
   point. The evidence says whether epoch averaging explains it (each validation value lies
   above the next epoch's training value) or something more (dropout and L1/L2, which act only
   in training; an easier or leaked validation set): the Keras FAQ's two causes.
-- ``noisy_validation``: the validation curve travels much further than a curve that falls
-  and then rises once would (its "excess travel", the total variation minus the unimodal
-  path), at least ``NOISY_EXCESS`` (10%) of ``S`` for the loss (5 points for accuracy) and
-  ``NOISY_RATIO`` (3) times the training curve's excess travel. The step of the validation
-  accuracy (one example out of N moves it by 1/N) gives an estimate of the validation-set size.
+- ``noisy_validation``: the validation curve zigzags: its "excess travel" (the total
+  variation minus the path of a curve that falls and then rises once) averages at least
+  ``NOISY_LOSS_PER_EPOCH`` (6.5%) per epoch on a log scale for the loss (the linear scale,
+  against ``S``, if a loss is not positive), or ``NOISY_ACCURACY_PER_EPOCH`` (1 point) per
+  epoch for accuracy, and ``NOISY_RATIO`` (3) times the training curve's. Per epoch, so a
+  long run's many small wiggles do not add up to an alarm (lesson 05's 30 epochs wobble
+  0.3 points per epoch on 500 images); on a log scale, so a jump of 20% reads the same at a
+  loss of 1.0 and of 0.1. The step of the validation accuracy (one example out of N moves
+  it by 1/N) gives an estimate of the validation-set size.
 - ``healthy``: none of the above, and the validation curves exist.
 
 Co-occurrence: ``diverging`` stands alone except for ``unstable`` before the blow-up;
@@ -234,6 +253,9 @@ IMPROVING_OF_START = 0.005
 #: asymptote (lesson 01's SGD at 0.01 and 0.001, 100 epochs).
 IMPROVING_TAIL_SHARE = 0.2
 IMPROVING_LONG_PER_EPOCH = 0.005
+#: ... or, a recent slope of 0.5% of the level per epoch that is at least 70% of the run's
+#: average slope: a curve that has not slowed down is not levelling off, however slow it is.
+IMPROVING_STEADY_SHARE = 0.7
 #: A last training loss above twice the first is divergence: the optimizer made it worse than
 #: where it started.
 DIVERGE_FACTOR = 2.0
@@ -267,10 +289,14 @@ OVERFIT_GAP = 0.15
 VAL_BETTER_SHARE = 0.8
 VAL_BETTER_MARGIN = 0.02
 VAL_BETTER_ACCURACY_MARGIN = 0.01
-#: Noisy validation: excess travel of 10% of the start (loss) or 5 points (accuracy), and 3x
-#: the training curve's.
-NOISY_EXCESS = 0.10
-NOISY_ACCURACY_EXCESS = 0.05
+#: ... and only if it stands out of the curve's own zigzag: twice the median zigzag.
+OVERFIT_NOISE_MULTIPLE = 2.0
+#: Noisy validation: excess travel per epoch of 6.5% on a log scale (loss) or 1 point
+#: (accuracy), and 3x the training curve's. Set between the real runs: calm validation curves
+#: travel at most 5.9% (lesson 05 with augmentation) and 0.6 points (lesson 06 with dropout)
+#: per epoch, noisy ones at least 7.7% (SGD, batch 8) and 1.2 points (lesson 07's rollercoaster).
+NOISY_LOSS_PER_EPOCH = 0.065
+NOISY_ACCURACY_PER_EPOCH = 0.01
 NOISY_RATIO = 3.0
 
 _TINY = 1e-12
@@ -482,7 +508,13 @@ def diagnose(
         return Diagnosis(tuple(findings), tuple(notes), len(curves[main]), used, MappingProxyType(hints))
 
     found: dict[str, Finding] = {}
-    for rule in (_diverging_growth, _unstable, _not_learning, _underfitting, _overfitting, _still_improving):
+    for rule in (_diverging_growth, _unstable, _not_learning):
+        finding = rule(c)
+        if finding:
+            found[finding.code] = finding
+    underfitting = _underfitting(c, jumping="unstable" in found)
+    found.update({"underfitting": underfitting} if underfitting else {})
+    for rule in (_overfitting, _still_improving):
         finding = rule(c)
         if finding:
             found[finding.code] = finding
@@ -611,8 +643,14 @@ def _improving(values: Sequence[float], c: _Curves) -> bool:
     of_level, of_start = _improvement(values, c.window, c.scale)
     if of_level >= IMPROVING_PER_EPOCH and of_start >= IMPROVING_OF_START:
         return True
+    if of_level < IMPROVING_LONG_PER_EPOCH:
+        return False
+    average_gain = (values[0] - values[-1]) / (len(values) - 1)
+    recent_gain = of_level * max(abs(sum(values[-(c.window + 1) :]) / (c.window + 1)), _TINY)
+    if average_gain > 0 and recent_gain >= IMPROVING_STEADY_SHARE * average_gain:
+        return True
     tail = round(IMPROVING_TAIL_SHARE * c.n)
-    if tail <= c.window or of_level < IMPROVING_LONG_PER_EPOCH:
+    if tail <= c.window:
         return False
     of_tail, _ = _improvement(values, tail, c.scale)
     return of_tail >= IMPROVING_LONG_PER_EPOCH
@@ -623,6 +661,13 @@ def _excess_travel(values: Sequence[float]) -> float:
     total = sum(abs(b - a) for a, b in zip(values, values[1:], strict=False))
     lowest = min(values)
     return max(0.0, total - (values[0] - lowest) - (values[-1] - lowest))
+
+
+def _zigzag(values: Sequence[float]) -> float:
+    """Typical epoch-to-epoch jitter: the median distance of a value from its neighbours' midpoint."""
+    if len(values) < 3:
+        return 0.0
+    return statistics.median(abs(values[i] - (values[i - 1] + values[i + 1]) / 2) for i in range(1, len(values) - 1))
 
 
 def _rises(values: Sequence[float], scale: float) -> list[tuple[int, float]]:
@@ -776,17 +821,42 @@ def _not_learning(c: _Curves) -> Finding | None:
                 f"{kind} {c.acc_metric} never rose above {_g(max(accuracies))} "
                 f"(majority rate {_g(c.baseline_accuracy)})"
             )
+    stuck = _stuck_at_chance(c)
+    if stuck and not reasons:
+        evidence.update(stuck)
+        reasons.append(
+            f"over the last {c.window} epochs {_name(c)} stayed at {_g(stuck['recent_loss'])} "
+            f"(chance level {_g(c.chance_loss)}) and validation {c.acc_metric} at {_g(stuck['recent_accuracy'])} "
+            f"(majority rate {_g(c.baseline_accuracy)})"
+        )
     if not reasons:
         return None
-    if spread <= NOT_LEARNING_BAND:
+    if stuck and len(reasons) == 1:
+        message = "The model ends stuck at the chance level: it gives the same answer whatever the input."
+    elif spread <= NOT_LEARNING_BAND:
         message = "The model is not learning: the loss barely moves from where it started."
     else:
         message = "The model learns nothing that beats chance: its loss and accuracy stay at the chance level."
     return _finding("not_learning", message, evidence, "; ".join(reasons))
 
 
-def _underfitting(c: _Curves) -> Finding | None:
-    if _improving(c.t, c):
+def _stuck_at_chance(c: _Curves) -> dict[str, float] | None:
+    """Recent loss and accuracy if the run ends flat at chance level (needs both hints' numbers)."""
+    if c.chance_loss is None or c.baseline_accuracy is None or c.acc_v is None or c.is_error:
+        return None
+    recent = c.t[-c.window :]
+    level = sum(recent) / len(recent)
+    flat = max(recent) - min(recent) <= NOT_LEARNING_BAND * level
+    accuracy = max(c.acc_v[-c.window :])
+    bar = c.baseline_accuracy + NOT_LEARNING_BAND * (1 - c.baseline_accuracy)
+    if flat and level >= (1 - NOT_LEARNING_BAND) * c.chance_loss and accuracy <= bar:
+        return {"recent_loss": level, "recent_accuracy": accuracy}
+    return None
+
+
+def _underfitting(c: _Curves, *, jumping: bool = False) -> Finding | None:
+    """``jumping``: the training loss is unstable, so its recent slope is noise: judge the level only."""
+    if not jumping and _improving(c.t, c):
         return None
     last = _tail_mean(c.t, 2)
     reference = c.chance_loss if c.chance_loss is not None else c.scale
@@ -822,8 +892,9 @@ def _overfitting(c: _Curves) -> Finding | None:
             end = _tail_mean(c.v, min(3, after))
             rise = end - c.v[best]
             relative = rise / max(abs(c.v[best]), _TINY)
-            train_fell = _tail_mean(c.t, min(3, after)) < c.t[best]
-            if relative >= OVERFIT_RISE and rise >= OVERFIT_RISE_OF_START * c.scale and train_fell:
+            train_fell = _tail_mean(c.t, min(3, after)) <= (1 - OVERFIT_RISE) * c.t[best]
+            above_noise = rise >= OVERFIT_NOISE_MULTIPLE * _zigzag(c.v)
+            if relative >= OVERFIT_RISE and rise >= OVERFIT_RISE_OF_START * c.scale and train_fell and above_noise:
                 evidence.update(
                     best_epoch=best + 1,
                     best_val_loss=c.v[best],
@@ -842,7 +913,9 @@ def _overfitting(c: _Curves) -> Finding | None:
         if after >= OVERFIT_MIN_AFTER:
             end = _tail_mean(c.acc_v, min(3, after))
             drop = c.acc_v[best] - end
-            if drop >= OVERFIT_ACCURACY_DROP and _tail_mean(c.acc_t, min(3, after)) >= c.acc_t[best]:
+            train_error, train_error_at_best = 1 - _tail_mean(c.acc_t, min(3, after)), 1 - c.acc_t[best]
+            steady = train_error <= (1 - OVERFIT_RISE) * train_error_at_best
+            if drop >= OVERFIT_ACCURACY_DROP and steady and drop >= OVERFIT_NOISE_MULTIPLE * _zigzag(c.acc_v):
                 evidence.update(best_accuracy_epoch=best + 1, best_val_accuracy=c.acc_v[best], val_accuracy_drop=drop)
                 reasons.append(
                     f"validation {c.acc_metric} best at epoch {best + 1} ({_g(c.acc_v[best])}), {_g(100 * drop)} "
@@ -934,20 +1007,27 @@ def _val_better_than_train(c: _Curves) -> Finding | None:
 def _noisy_validation(c: _Curves) -> Finding | None:
     assert c.v is not None
     reasons = []
-    excess_v, excess_t = _excess_travel(c.v) / c.scale, _excess_travel(c.t) / c.scale
-    evidence: dict[str, Any] = {"val_excess": excess_v, "train_excess": excess_t}
-    if excess_v >= NOISY_EXCESS and excess_v >= NOISY_RATIO * excess_t:
+    per_epoch = c.n - 1
+    positive = min(c.v + c.t) > 0
+    if positive:  # log scale: relative jumps, the same at any level of the loss
+        excess_v = _excess_travel([math.log(value) for value in c.v]) / per_epoch
+        excess_t = _excess_travel([math.log(value) for value in c.t]) / per_epoch
+    else:
+        excess_v, excess_t = (_excess_travel(curve) / c.scale / per_epoch for curve in (c.v, c.t))
+    evidence: dict[str, Any] = {"val_excess_per_epoch": excess_v, "train_excess_per_epoch": excess_t}
+    if excess_v >= NOISY_LOSS_PER_EPOCH and excess_v >= NOISY_RATIO * excess_t:
+        unit = "" if positive else " of the starting loss"
         reasons.append(
-            f"{_name(c, True)} travels {_pct(excess_v)} of the starting loss more than a smooth curve would "
+            f"{_name(c, True)} zigzags {_pct(excess_v)}{unit} per epoch beyond a smooth path "
             f"(training: {_pct(excess_t)})"
         )
     if c.acc_t is not None and c.acc_v is not None:
-        acc_v = _excess_travel([1 - value for value in c.acc_v])
-        acc_t = _excess_travel([1 - value for value in c.acc_t])
-        evidence.update(val_accuracy_excess=acc_v, train_accuracy_excess=acc_t)
-        if acc_v >= NOISY_ACCURACY_EXCESS and acc_v >= NOISY_RATIO * acc_t:
+        acc_v = _excess_travel([1 - value for value in c.acc_v]) / per_epoch
+        acc_t = _excess_travel([1 - value for value in c.acc_t]) / per_epoch
+        evidence.update(val_accuracy_excess_per_epoch=acc_v, train_accuracy_excess_per_epoch=acc_t)
+        if acc_v >= NOISY_ACCURACY_PER_EPOCH and acc_v >= NOISY_RATIO * acc_t:
             reasons.append(
-                f"validation {c.acc_metric} zigzags {_g(100 * acc_v)} points more than a smooth curve would "
+                f"validation {c.acc_metric} zigzags {_g(100 * acc_v)} points per epoch beyond a smooth path "
                 f"(training: {_g(100 * acc_t)})"
             )
         size = _examples_from_steps(c.acc_v)
