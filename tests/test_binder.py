@@ -26,4 +26,3 @@ def test_the_course_package_is_installed_from_the_repository():
     pip = next(dep["pip"] for dep in ENVIRONMENT["dependencies"] if isinstance(dep, dict))
     assert "-e ." in pip
     assert "pip" in ENVIRONMENT["dependencies"], "conda needs pip itself to install the pip section"
-
