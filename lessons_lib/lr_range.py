@@ -71,6 +71,12 @@ class LearningRateRangeTest(keras.callbacks.Callback):
         return self.min_learning_rate * (self.max_learning_rate / self.min_learning_rate) ** fraction
 
     def on_train_begin(self, logs: dict[str, Any] | None = None) -> None:
+        per_call = getattr(self.model, "steps_per_execution", 1) or 1
+        if per_call > 1:  # Keras then calls the callback once per group of batches, not per batch
+            raise ValueError(
+                f"steps_per_execution must be 1 for a learning-rate range test (the rate changes before every "
+                f"batch), got {per_call}: compile the model with steps_per_execution=1"
+            )
         if self.steps is not None:
             self._total_steps = self.steps
         else:

@@ -119,3 +119,11 @@ def test_bad_fraction():
     test._record(1.0)
     with pytest.raises(ValueError, match="fraction must be > 0"):
         test.suggestion(0)
+
+
+def test_a_model_that_runs_several_batches_per_call_is_refused_with_the_fix():
+    x, y = regression_data()
+    model = linear_model()
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.01), loss="mean_squared_error", steps_per_execution=4)
+    with pytest.raises(ValueError, match="steps_per_execution must be 1 .* got 4"):
+        model.fit(x, y, batch_size=8, epochs=1, callbacks=[LearningRateRangeTest()], verbose=0)
