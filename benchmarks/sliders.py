@@ -13,7 +13,7 @@ It prints a table and, with ``--json``, writes a list with one object per explor
 ``{"explorer": NAME, "moves": N, "median_s": S, "model_fit_median_s": F}``.
 
 Sizes (the explorers' defaults): regression 100 epochs on 80 rows; MNIST binary 10 epochs
-on 2,000 images (one digit vs the rest, 1,000 validation); dropout CNN 5 epochs on 800
+on 2,000 images (one digit vs the rest, 1,000 validation); dropout CNN 5 epochs on 600
 images (500 validation, batch 64); imbalance 10 epochs on 2,000 images; augmentation 20
 epochs on 300 images. Targets on a 2-core machine: regression <= 0.3 s a move and >= 10x
 faster than model.fit; MNIST binary <= 1.5 s; dropout <= 4 s. The load average is printed
@@ -103,7 +103,7 @@ def dropout_case() -> tuple[Any, list[Move], Callable[[Any, Move], None]]:
     from lessons_lib.explore import dropout_explorer
     from lessons_lib.models import dropout_cnn
 
-    explorer = dropout_explorer(n_train=800, n_val=500, epochs=5)
+    explorer = dropout_explorer(n_train=600, n_val=500, epochs=5)
     # Dropout moves need one new graph each (the rate is part of the traced loop); learning
     # rate moves do not. A learner turns both.
     moves = [

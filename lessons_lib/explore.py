@@ -634,7 +634,7 @@ def dropout_explorer(
     *,
     conv_dropout: float = 0.25,
     dense_dropout: float = 0.5,
-    n_train: int = 800,
+    n_train: int = 600,
     n_val: int = 500,
     epochs: int = 5,
     learning_rate: float = 0.001,
@@ -646,9 +646,9 @@ def dropout_explorer(
     One-hot labels, categorical cross-entropy, Adam, batch 64. With dropout on, the
     validation accuracy ``fit`` reports sits above its training accuracy: dropout is active
     only while training, and the training figure is an average over an epoch in which the
-    model kept improving. 800 training images and 5 epochs show it (validation above
-    training in 5 of 5 epochs, by 0.14 to 0.36; without dropout in the first 2 only) and
-    keep a move within a few seconds on two cores; 600 or 1,000 images show it as well.
+    model kept improving. 600 training images and 5 epochs show it (validation above
+    training in 5 of 5 epochs, by 0.15 to 0.28) and keep a move within 4 s on two cores,
+    also on a CPU without AVX2 (800 images took 4.0 s there); 1,000 images show it as well.
     Sliders: learning rate (1e-5 to 1), each dropout rate (0 to 0.9), training images (100
     to 3,000), epochs. A dropout rate not chosen before costs one graph build.
     """
