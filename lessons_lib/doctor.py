@@ -646,7 +646,7 @@ def _improving(values: Sequence[float], c: _Curves) -> bool:
     if of_level < IMPROVING_LONG_PER_EPOCH:
         return False
     average_gain = (values[0] - values[-1]) / (len(values) - 1)
-    recent_gain = of_level * max(abs(sum(values[-(c.window + 1) :]) / (c.window + 1)), _TINY)
+    recent_gain = -_slope(values[-(c.window + 1) :])
     if average_gain > 0 and recent_gain >= IMPROVING_STEADY_SHARE * average_gain:
         return True
     tail = round(IMPROVING_TAIL_SHARE * c.n)
@@ -813,8 +813,7 @@ def _not_learning(c: _Curves) -> Finding | None:
         reasons.append(f"{which} never went below the chance level {_g(c.chance_loss)} (lowest {_g(min(judged))})")
     accuracies = c.acc_v if c.acc_v is not None else c.acc_t
     if c.baseline_accuracy is not None and accuracies is not None:
-        bar = c.baseline_accuracy + NOT_LEARNING_BAND * (1 - c.baseline_accuracy)
-        if max(accuracies) <= bar:
+        if max(accuracies) <= _chance_accuracy_bar(c.baseline_accuracy):
             kind = "validation" if c.acc_v is not None else "training"
             evidence.update(best_accuracy=max(accuracies), baseline_accuracy=c.baseline_accuracy)
             reasons.append(
@@ -840,6 +839,11 @@ def _not_learning(c: _Curves) -> Finding | None:
     return _finding("not_learning", message, evidence, "; ".join(reasons))
 
 
+def _chance_accuracy_bar(baseline_accuracy: float) -> float:
+    """An accuracy no higher than this has not risen 5% of the remaining way above the majority rate."""
+    return baseline_accuracy + NOT_LEARNING_BAND * (1 - baseline_accuracy)
+
+
 def _stuck_at_chance(c: _Curves) -> dict[str, float] | None:
     """Recent loss and accuracy if the run ends flat at chance level (needs both hints' numbers)."""
     if c.chance_loss is None or c.baseline_accuracy is None or c.acc_v is None or c.is_error:
@@ -848,8 +852,11 @@ def _stuck_at_chance(c: _Curves) -> dict[str, float] | None:
     level = sum(recent) / len(recent)
     flat = max(recent) - min(recent) <= NOT_LEARNING_BAND * level
     accuracy = max(c.acc_v[-c.window :])
-    bar = c.baseline_accuracy + NOT_LEARNING_BAND * (1 - c.baseline_accuracy)
-    if flat and level >= (1 - NOT_LEARNING_BAND) * c.chance_loss and accuracy <= bar:
+    if (
+        flat
+        and level >= (1 - NOT_LEARNING_BAND) * c.chance_loss
+        and accuracy <= _chance_accuracy_bar(c.baseline_accuracy)
+    ):
         return {"recent_loss": level, "recent_accuracy": accuracy}
     return None
 
