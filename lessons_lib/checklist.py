@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from lessons_lib.checks import check_choice
 
-#: The lesson notebooks (without ``.ipynb``), as GUIDE.md's lesson map names them.
+#: The lesson notebooks (without ``.ipynb``), as the README's lesson table names them.
 LESSONS = (
     "00_start_here",
     "01_house_price_regression",
@@ -515,10 +515,11 @@ CULPRITS: tuple[Item, ...] = (
         "culprits",
         "Batch size effects",
         "Small batches give noisy gradient steps: the weights at the end of each epoch jitter, and the "
-        "validation curve, measured once per epoch on those weights, jumps, while the training curve, an "
-        "average over the epoch, stays smooth. Large batches give fewer, smoother steps per epoch.",
-        "SGD at learning rate 0.2 with batches of 8 on MNIST: the training loss falls smoothly, the "
-        "validation loss jumps up and down.",
+        "validation curve, measured once per epoch on those weights, jumps. The training curve, an average "
+        "over the epoch, jumps less, though at a high learning rate it jumps too. Large batches give fewer, "
+        "smoother steps per epoch.",
+        "SGD at learning rate 0.5 with batches of 8 on MNIST: the validation loss jumps up and down from "
+        "epoch to epoch (the training loss too), while batches of 256 at the same rate move smoothly.",
         "Larger batches, a lower learning rate, or a decaying schedule; the learning rate and the batch size "
         "are tuned together.",
         "07_learning_rate_and_batch_size",
@@ -563,9 +564,10 @@ VAL_ABOVE_TRAIN: tuple[Item, ...] = (
     Item(
         "val_above.regularization_in_training_only",
         "val_above_train",
-        "Dropout and L1/L2 act only in training",
-        "Keras measures the training loss and accuracy with dropout on (and L1/L2 penalties added to the "
-        "loss), but the validation ones with dropout off, so the validation numbers can be better.",
+        "Dropout acts only in training",
+        "Keras measures the training loss and accuracy with dropout on, but the validation ones with dropout "
+        "off, so the validation numbers can be better. The Keras FAQ says the same of L1/L2 penalties; in Keras "
+        "3 they are added to the validation loss too and never to accuracy, so they are not a cause.",
         "Seed 001's CNN with Dropout(0.25) and Dropout(0.5): validation accuracy above training accuracy "
         "during fit, the reverse when both sets are evaluated with model.evaluate.",
         "Nothing is wrong. To compare like with like, evaluate the training set in inference mode (after "

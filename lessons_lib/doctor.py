@@ -6,7 +6,7 @@
     print(report)                                  # plain text; a notebook shows it as HTML
 
 It reads numbers only (no TensorFlow needed) and names what it sees with the nine codes of
-the course's contract (GUIDE.md, "Contracts"). Findings come most important first, in the
+the course (listed in ``CODES`` below). Findings come most important first, in the
 order of ``CODES``: a run that diverges or jumps about has to be fixed before anything else
 in its curves means much; then whether the model can fit at all; then whether it
 generalises; then whether it simply needs more epochs; last, two ways the validation curve
@@ -86,8 +86,9 @@ nowhere near levelling off; lesson 08's all-zero initialisation, at 53%, is slow
   ``VAL_BETTER_SHARE`` (80%) of the epochs with a median margin of 2% of ``S``, or the
   validation accuracy is above the training accuracy as often with a median margin of 1
   point. The evidence says whether epoch averaging explains it (each validation value lies
-  above the next epoch's training value) or something more (dropout and L1/L2, which act only
-  in training; an easier or leaked validation set): the Keras FAQ's two causes.
+  above the next epoch's training value) or something more (layers that act only in
+  training, such as dropout; class-weighted training metrics; an easier or leaked validation
+  set). The Keras FAQ names dropout and L1/L2, but L1/L2 penalties are in both losses in Keras 3.
 - ``noisy_validation``: the validation curve zigzags: its "excess travel" (the total
   variation minus the path of a curve that falls and then rises once) averages at least
   ``NOISY_LOSS_PER_EPOCH`` (6.5%) per epoch on a log scale for the loss (the linear scale,
@@ -1000,8 +1001,9 @@ def _val_better_than_train(c: _Curves) -> Finding | None:
         )
     else:
         cause = (
-            "by more than epoch averaging explains: look for dropout or L1/L2, which act only in training, "
-            "or an easier or leaked validation set"
+            "by more than epoch averaging explains: look for layers that act only in training (dropout, "
+            "Gaussian noise, random augmentation), training metrics weighted by class weights, or an easier or "
+            "leaked validation set (L1/L2 penalties are in both losses and never in accuracy, so they are not it)"
         )
     return _finding(
         "val_better_than_train",

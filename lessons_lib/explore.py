@@ -470,6 +470,17 @@ def _train(
     return TrainingRun(history, start_loss, note, settings["epochs"], hints or {})
 
 
+def _start_from(seed: int) -> None:
+    """Seed Keras before an explorer builds its model: ``seed`` alone fixes the starting weights.
+
+    Without it the weights depend on whatever the lesson drew from the random generators
+    before, and two explorers made with the same ``seed`` would not start alike.
+    """
+    import keras
+
+    keras.utils.set_random_seed(seed)
+
+
 def _one_hot(labels: np.ndarray, classes: int = 10) -> np.ndarray:
     return np.eye(classes, dtype=np.float32)[labels]
 
@@ -523,6 +534,7 @@ def regression_explorer(
         features, prices = house_prices(n_samples, noise, seed=seed)
         return tuple(train_test_split(features, prices, test_size=0.2, random_state=42))
 
+    _start_from(seed)
     fast = FastFit(house_price_model(learning_rate), batch_size=batch_size)
 
     def train(settings: Settings, progress: Progress) -> TrainingRun:
@@ -585,6 +597,7 @@ def mnist_binary_explorer(
             return mnist_one_vs_rest(digit, n, n_val, seed=seed)
         return mnist_two_digits(other, digit, n, n_val, seed=seed)
 
+    _start_from(seed)
     fast = FastFit(mnist_dense_model(units, learning_rate), batch_size=batch_size)
 
     def train(settings: Settings, progress: Progress) -> TrainingRun:
@@ -669,6 +682,7 @@ def dropout_explorer(
     x_pool, y_pool, x_val, y_val = load_mnist(3000, n_val, seed=seed)
     x_pool, x_val = x_pool[..., None], x_val[..., None]
     y_pool, y_val = _one_hot(y_pool), _one_hot(y_val)
+    _start_from(seed)
     model = dropout_cnn(conv_dropout, dense_dropout, learning_rate)
     conv_layer, dense_layer = [layer for layer in model.layers if isinstance(layer, keras.layers.Dropout)]
     fast = FastFit(model, batch_size=batch_size)
@@ -777,6 +791,7 @@ def imbalance_explorer(
 
     from lessons_lib.models import mnist_dense_model
 
+    _start_from(seed)
     model = mnist_dense_model(learning_rate=learning_rate)
     model.compile(
         optimizer=keras.optimizers.Adam(learning_rate=learning_rate),
@@ -858,6 +873,7 @@ def augmentation_explorer(
     x_pool, y_pool, x_val, y_val = load_mnist(1000, n_val, seed=seed)
     x_pool, x_val = x_pool[..., None], x_val[..., None]
     y_pool, y_val = _one_hot(y_pool), _one_hot(y_val)
+    _start_from(seed)
     start = augmented_cnn(0.0, learning_rate).get_weights()
     trainers: dict[float, FastFit] = {}
 

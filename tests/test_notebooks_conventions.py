@@ -1,4 +1,4 @@
-"""Every lesson follows the notebook conventions of GUIDE.md, as saved in the repository.
+"""Every lesson follows the notebook conventions of CONTRIBUTING.md, as saved in the repository.
 
 nbval re-runs the lessons and compares their checked cells; these tests read the saved files
 and catch what nbval does not: a notebook saved from a half-run kernel, an error or a

@@ -44,3 +44,19 @@ def test_setup_reports_what_it_set():
     settings = lessons_lib.setup(3)
     assert settings.seed == 3
     assert repr(settings).startswith("Ready: seed 3, TensorFlow 2.") and "plot style normal" in repr(settings)
+
+
+def test_the_seed_comes_from_lessons_seed(monkeypatch):
+    monkeypatch.setenv("LESSONS_SEED", "7")
+    assert lessons_lib.setup().seed == 7
+    monkeypatch.delenv("LESSONS_SEED")
+    assert lessons_lib.setup().seed == 42
+    assert lessons_lib.setup(3).seed == 3
+
+
+def test_a_bad_lessons_seed_is_named(monkeypatch):
+    import pytest
+
+    monkeypatch.setenv("LESSONS_SEED", "forty-two")
+    with pytest.raises(ValueError, match="LESSONS_SEED must be a whole number from 0 to 4294967295, got 'forty-two'"):
+        lessons_lib.setup()
