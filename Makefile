@@ -10,7 +10,7 @@ CLASSROOM ?= 0
 # JupyterLab refuses to run as root (containers, some classroom machines) unless told to.
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: lab test pins lint clean-venv
+.PHONY: lab test claims pins lint clean-venv
 
 # `make lab CLASSROOM=1`: large fonts and thick lines for a projector.
 lab: $(STAMP)
@@ -19,6 +19,10 @@ lab: $(STAMP)
 test: $(STAMP)
 	tools/browser_deps
 	tools/offline $(BIN)/python -m pytest
+
+# Re-run every lesson with other seeds, oneDNN on and one core; record the outcome (slow).
+claims: $(STAMP)
+	$(BIN)/python tools/check_claims.py --write-report
 
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; ok = (3, 10) <= sys.version_info[:2] <= (3, 13); ok or sys.exit("Python 3.10 to 3.13 is needed (TensorFlow 2.21), found " + sys.version.split()[0])'

@@ -6,8 +6,8 @@ import os
 
 import pytest
 
-# Kernels that nbval starts inherit this environment: TensorFlow starts quiet and with
-# oneDNN off (bit-identical results).
+# Kernels that nbval starts inherit this environment: TensorFlow starts quiet and with oneDNN
+# off (a lesson repeats exactly on one machine; tools/check_claims.py tries it with oneDNN on).
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 
