@@ -49,8 +49,9 @@ nowhere near levelling off; lesson 08's all-zero initialisation, at 53%, is slow
   there is no validation) never gets 5% below the chance-level loss (``ln K`` for K balanced
   classes with cross-entropy, ``ln 2`` binary) and never falls ``NOT_LEARNING_CHANCE_FALL``
   (20%) below its own first value (a loss that falls by a large factor is learning, whatever
-  the chance level: lesson 08's large init, 250 -> 68 with ln 10 = 2.3, and lesson 01's SGD
-  at 0.001, 9.4 -> 1.8 with a target variance of 1.2, were misread as at chance); or, with a majority rate
+  the chance level: a 10-class loss falling from 250 to 68, far above ln 10 = 2.3, after a
+  too-large initialisation, or a regression loss falling from 9.4 to 1.8 against a target
+  variance of 1.2, is learning, not stuck at chance); or, with a majority rate
   (``baseline_accuracy``, or 1/K), the validation accuracy never rises 5% of the remaining way
   above it. Or, with those hints, the run ends stuck at chance: over the last ``W``
   epochs the training loss is flat (within 5%) and no lower than 95% of the chance-level loss,
@@ -269,8 +270,8 @@ UNSTABLE_TOTAL_RISE = 0.02
 #: Within 5% of its first value (or of chance) the loss has "barely moved".
 NOT_LEARNING_BAND = 0.05
 #: The chance-level test also needs the judged loss never to fall 20% below its own first
-#: value: a loss that falls by a large factor is learning, whatever the chance level (lesson
-#: 08's large init: 250 -> 68, far above ln 10, while the accuracy rises 0.13 -> 0.29).
+#: value: a loss that falls by a large factor is learning, whatever the chance level (after a
+#: too-large initialisation a 10-class loss can fall from 250 to 68, far above ln 10).
 NOT_LEARNING_CHANCE_FALL = 0.2
 #: "High": the training loss ends above 30% of the chance-level loss (or of the first loss);
 #: for 10 balanced classes, 0.69, an accuracy of roughly 80%.
