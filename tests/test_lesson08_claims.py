@@ -127,3 +127,38 @@ def test_the_same_seed_gives_the_same_training_curves_whatever_the_validation_se
         )
         losses.append(history.history["loss"])
     assert np.allclose(losses[0], losses[1])
+
+
+@pytest.mark.parametrize("swapped", [False, True])
+def test_the_gradient_per_layer_lines_follow_the_networks_and_can_fail(mnist, swapped):
+    """The lesson's own measuring cell and checked cell, on fresh networks of the lesson's shape.
+
+    As built, the sigmoid network with small weights loses its gradient on the way back and the
+    ReLU network with He weights does not, and the checked lines say so. With the two networks
+    swapped, the lines about them answer "no": they read the measured gradients, not the labels.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    x_train, y_train, x_val, y_val = mnist
+    namespace = {"keras": keras, "np": np, "plt": plt, "yes_no": yes_no}
+    namespace.update(x_train=x_train, y_train=y_train, x_val=x_val, y_val=y_val)
+    keras.utils.set_random_seed(SEED)
+    run_cell(PART_1, "def deep_network(", namespace)  # builds and trains the sigmoid network, small weights
+    deep_network, small = namespace["deep_network"], namespace["small"]
+    namespace.update(
+        he_only=deep_network("sigmoid", "he_normal"),
+        relu_only=deep_network("relu", small),
+        both=deep_network("relu", "he_normal"),
+    )
+    if swapped:
+        namespace["sigmoid_small"], namespace["both"] = namespace["both"], namespace["sigmoid_small"]
+    run_cell(PART_1, "def gradient_norms(", namespace)
+    plt.close("all")
+    printed = run_cell(PART_1, "def first_over_last(", namespace)
+    expected = "no" if swapped else "yes"
+    assert line_with(printed, "sigmoid, small weights: first layer").endswith(expected)
+    assert line_with(printed, "ReLU, He (both changes)").endswith(expected)
+    assert line_with(printed, "sigmoid, He (one change)").endswith("yes")  # untouched by the swap
