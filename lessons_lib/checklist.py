@@ -505,7 +505,8 @@ CULPRITS: tuple[Item, ...] = (
         "Learning rate issues",
         "Too large a learning rate makes the model leap around the minimum; too small a rate makes training "
         "so slow that it looks stuck.",
-        "Adam at 0.05 on MNIST makes the loss jump from epoch to epoch; at 1e-7 it barely moves in 10 epochs.",
+        "Adam at 0.05 on MNIST makes the loss jump from epoch to epoch (lesson 08, part 1); SGD at 1.0 jumps "
+        "too, while SGD at 0.001 is still far from a good loss after 15 epochs (lesson 07).",
         "Tune the learning rate; a schedule that starts larger and decreases (cosine decay, ReduceLROnPlateau).",
         "07_learning_rate_and_batch_size",
         _S002,
@@ -519,7 +520,8 @@ CULPRITS: tuple[Item, ...] = (
         "over the epoch, jumps less, though at a high learning rate it jumps too. Large batches give fewer, "
         "smoother steps per epoch.",
         "SGD at learning rate 0.5 with batches of 8 on MNIST: the validation loss jumps up and down from "
-        "epoch to epoch (the training loss too), while batches of 256 at the same rate move smoothly.",
+        "epoch to epoch (the training loss too), while batches of 256 at the same rate, after lurching in "
+        "their first few epochs, jump far less.",
         "Larger batches, a lower learning rate, or a decaying schedule; the learning rate and the batch size "
         "are tuned together.",
         "07_learning_rate_and_batch_size",
