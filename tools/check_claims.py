@@ -4,6 +4,7 @@
     .venv/bin/python tools/check_claims.py notebooks/07_*.ipynb     # some lessons
     .venv/bin/python tools/check_claims.py --seeds 7 1234 --jobs 2  # other seeds, two runs at a time
     .venv/bin/python tools/check_claims.py --write-report           # also record the result (see below)
+    .venv/bin/python tools/check_claims.py --seeds 31337 --seeds-only  # one new seed, oneDNN on, nothing else
 
 A checked line ("what you should see", ``# NBVAL_CHECK_OUTPUT``) is a teaching claim. It must
 hold for the phenomenon, not for one seed on one CPU: a claim true only for seed 42 is a claim
@@ -231,6 +232,11 @@ def main(arguments: list[str]) -> int:
     parser.add_argument("notebooks", nargs="*", type=Path)
     parser.add_argument("--seeds", nargs="+", type=int, default=list(DEFAULT_SEEDS))
     parser.add_argument("--jobs", type=int, default=2, help="lessons run at the same time (default 2)")
+    parser.add_argument(
+        "--seeds-only",
+        action="store_true",
+        help="each given seed once, with oneDNN on, and nothing else (a quick look at a new seed)",
+    )
     parser.add_argument("--write-report", action="store_true", help=f"record the outcome in {REPORT.name}")
     parser.add_argument("--execute", nargs=2, type=Path, metavar=("SOURCE", "TARGET"), help=argparse.SUPPRESS)
     options = parser.parse_args(arguments)
@@ -243,7 +249,10 @@ def main(arguments: list[str]) -> int:
     missing = [str(path) for path in paths if not path.exists()]
     if missing:
         parser.error(f"no such notebook: {', '.join(missing)}")
-    variants = default_variants(options.seeds)
+    if options.seeds_only and options.write_report:
+        parser.error("--seeds-only is a quick look: it cannot --write-report (the record needs every variant)")
+    variants = [Variant(seed, onednn=True) for seed in options.seeds] if options.seeds_only else None
+    variants = variants or default_variants(options.seeds)
     tasks = [(path, variant) for path in paths for variant in variants]
     print(f"{len(tasks)} runs ({len(paths)} lessons x {len(variants)} variants), {options.jobs} at a time", flush=True)
     outcomes = []
