@@ -532,7 +532,7 @@ def regression_explorer(
     @_dataset_cache
     def data(noise: float) -> tuple[np.ndarray, ...]:
         features, prices = house_prices(n_samples, noise, seed=seed)
-        return tuple(train_test_split(features, prices, test_size=0.2, random_state=42))
+        return tuple(train_test_split(features, prices, test_size=0.2, random_state=seed))
 
     _start_from(seed)
     fast = FastFit(house_price_model(learning_rate), batch_size=batch_size)
