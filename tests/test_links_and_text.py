@@ -107,3 +107,39 @@ def test_the_anchor_rules_match_what_jupyterlab_and_github_make():
     assert "The-four-curves" in jupyter_anchors("## The four curves")
     assert "the-four-curves-made-precise" in github_anchors("## The four curves, made precise")
     assert "glossary-dropout" in jupyter_anchors('<a id="glossary-dropout"></a>')
+
+
+#: Terms of lesson 00's glossary, as they appear in prose (outside code marks).
+GLOSSARY_TERMS = {
+    "dense-layer": r"\bdense layers?\b",
+    "relu": r"\bReLU\b",
+    "sigmoid": r"\bsigmoid\b",
+    "softmax": r"\bsoftmax\b",
+    "adam": r"\bAdam\b",
+    "sgd": r"\bSGD\b",
+    "one-hot": r"\bone-hot\b",
+    "convolution": r"\bconvolution(?:s|al)?\b",
+    "pooling": r"\bpooling\b",
+    "dropout": r"\b[Dd]ropout\b",
+    "learning-rate": r"\blearning rate\b",
+    "gradient": r"\bgradients?\b",
+    "regularization": r"\bregulari[sz]ation\b",
+    "activation": r"\bactivation\b",
+}
+LESSONS = [path for path in NOTEBOOKS if path.name[:2].isdigit() and not path.name.startswith("00_")]
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda path: path.name)
+def test_glossary_terms_link_to_the_glossary(path):
+    """A learner who meets 'softmax' in lesson 07 can look it up in one click."""
+    glossary = jupyter_anchors(markdown_of(ROOT / "notebooks" / "00_start_here.ipynb"))
+    markdown = markdown_of(path)
+    prose = re.sub(r"`[^`]*`|\[[^\]]*\]\([^)]*\)", "", markdown)  # code and links (titles of other lessons) aside
+    unlinked = [
+        term
+        for term, pattern in GLOSSARY_TERMS.items()
+        if f"glossary-{term}" in glossary
+        and re.search(pattern, prose)
+        and f"00_start_here.ipynb#glossary-{term})" not in markdown
+    ]
+    assert not unlinked, f"{path.name} uses these glossary terms without linking them: {unlinked}"
