@@ -55,3 +55,21 @@ def line_with(lines: list[str], start: str) -> str:
     if len(found) != 1:
         raise LookupError(f"{len(found)} printed lines start with {start!r}: {lines}")
     return found[0]
+
+
+def lesson_namespace(notebook: str, *contains: str, seed: int = 42) -> dict[str, Any]:
+    """A fresh namespace in which the lesson's set-up cells have run, as after its first cells.
+
+    ``contains`` names the cells to run, in order (the helper cell with ``yes_no`` first, say),
+    after ``lessons_lib.setup(seed)``, with ``SEED`` set as the lesson's first cell sets it.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import lessons_lib
+
+    lessons_lib.setup(seed)
+    namespace: dict[str, Any] = {"lessons_lib": lessons_lib, "SEED": seed}
+    for text in contains:
+        run_cell(notebook, text, namespace)
+    return namespace

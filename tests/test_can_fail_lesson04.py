@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from lesson_cells import line_with, run_cell, saved_lines
+from lesson_cells import lesson_namespace, line_with, run_cell, saved_lines
 from sklearn.utils import class_weight
 
 from lessons_lib.imbalance import mnist_rare_digit
@@ -33,17 +33,7 @@ WEIGHT_LINES = (
 @pytest.fixture(scope="module")
 def lesson() -> dict:
     """The lesson's imports, helpers, data and ``build_model``, run from the saved notebook."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import lessons_lib
-
-    lessons_lib.setup(SEED)
-    namespace = {"lessons_lib": lessons_lib, "SEED": SEED}
-    run_cell(NOTEBOOK, "def yes_no", namespace)
-    run_cell(NOTEBOOK, "mnist_rare_digit(digit=RARE_DIGIT", namespace)
-    run_cell(NOTEBOOK, "def build_model", namespace)
-    return namespace
+    return lesson_namespace(NOTEBOOK, "def yes_no", "mnist_rare_digit(digit=RARE_DIGIT", "def build_model", seed=SEED)
 
 
 def test_without_class_weights_the_class_weight_lines_print_no(lesson):

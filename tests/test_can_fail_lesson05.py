@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from lesson_cells import line_with, run_cell, saved_lines
+from lesson_cells import lesson_namespace, line_with, run_cell, saved_lines
 
 NOTEBOOK = "05_data_augmentation.ipynb"
 CHECKED_CELL = "learns its 300 images by heart"
@@ -30,17 +30,14 @@ AUGMENTATION_LINES = (
 @pytest.fixture(scope="module")
 def lesson() -> dict:
     """The lesson's imports, image folders, datasets and augmentation block, run from the saved notebook."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import lessons_lib
-
-    lessons_lib.setup(SEED)
-    namespace = {"lessons_lib": lessons_lib, "SEED": SEED}
-    run_cell(NOTEBOOK, "def yes_no", namespace)
-    run_cell(NOTEBOOK, "workdir = tempfile.TemporaryDirectory", namespace)
-    run_cell(NOTEBOOK, "common = dict(color_mode=", namespace)
-    run_cell(NOTEBOOK, "augmentation = keras.Sequential(", namespace)
+    namespace = lesson_namespace(
+        NOTEBOOK,
+        "def yes_no",
+        "workdir = tempfile.TemporaryDirectory",
+        "common = dict(color_mode=",
+        "augmentation = keras.Sequential(",
+        seed=SEED,
+    )
     yield namespace
     namespace["workdir"].cleanup()
 
