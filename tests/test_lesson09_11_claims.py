@@ -138,6 +138,30 @@ def test_lesson_09_ranking_line_says_no_for_a_ranking_that_knows_nothing():
     assert lines == saved_lines(LESSON_09, "ranking at least 5 times better")
 
 
+def test_lesson_09_eda_line_says_no_when_bedrooms_carry_more_signal():
+    rng = np.random.default_rng(0)
+    features = rng.random((100, 2))
+    prices = 3 * features[:, 0] + 2 * features[:, 1] + 1  # the weights swapped: bedrooms dominate
+    correlation = np.corrcoef(np.column_stack([features, prices]), rowvar=False)
+    lines = run_cell(LESSON_09, "size correlates more strongly", {"np": np, "correlation": correlation})
+    assert line_with(lines, "size correlates more strongly").endswith(": no")
+
+
+def test_lesson_09_corrupted_line_says_no_for_a_ranking_that_knows_nothing():
+    rng = np.random.default_rng(0)
+    corrupted = np.array([3, 500, 1500])
+    namespace = {"np": np, "corrupted": corrupted}
+    namespace["most_unusual_first"] = rng.permutation(2000)  # statistics that see nothing
+    while np.isin(corrupted, namespace["most_unusual_first"][:10]).all():  # pragma: no cover
+        namespace["most_unusual_first"] = rng.permutation(2000)
+    lines = run_cell(LESSON_09, "all three corrupted images among", namespace)
+    assert line_with(lines, "all three corrupted images among").endswith(": no")
+
+    namespace["most_unusual_first"] = np.concatenate([corrupted, np.setdiff1d(np.arange(2000), corrupted)])
+    lines = run_cell(LESSON_09, "all three corrupted images among", namespace)
+    assert lines == saved_lines(LESSON_09, "all three corrupted images among")
+
+
 # --- lesson 11 -------------------------------------------------------------------------------
 
 
