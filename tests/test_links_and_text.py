@@ -134,7 +134,8 @@ def test_glossary_terms_link_to_the_glossary(path):
     """A learner who meets 'softmax' in lesson 07 can look it up in one click."""
     glossary = jupyter_anchors(markdown_of(ROOT / "notebooks" / "00_start_here.ipynb"))
     markdown = markdown_of(path)
-    prose = re.sub(r"`[^`]*`|\[[^\]]*\]\([^)]*\)", "", markdown)  # code and links (titles of other lessons) aside
+    # code blocks, inline code and links (titles of other lessons) aside
+    prose = re.sub(r"```.*?```|`[^`]*`|\[[^\]]*\]\([^)]*\)", "", markdown, flags=re.DOTALL)
     unlinked = [
         term
         for term, pattern in GLOSSARY_TERMS.items()
