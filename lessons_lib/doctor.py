@@ -891,6 +891,10 @@ def _underfitting(c: _Curves, *, jumping: bool = False) -> Finding | None:
     )
 
 
+def _epochs(count: int) -> str:
+    return "epoch" if count == 1 else f"{count} epochs"
+
+
 def _overfitting(c: _Curves) -> Finding | None:
     reasons = []
     evidence: dict[str, Any] = {}
@@ -912,9 +916,11 @@ def _overfitting(c: _Curves) -> Finding | None:
                     train_loss_at_best=c.t[best],
                     last_train_loss=c.t[-1],
                 )
+                tail = min(3, after)
                 reasons.append(
-                    f"{_name(c, True)} lowest at epoch {best + 1} ({_g(c.v[best])}), {_pct(relative)} higher by "
-                    f"the end ({_g(end)}) while {_name(c)} fell from {_g(c.t[best])} to {_g(c.t[-1])}"
+                    f"{_name(c, True)} lowest at epoch {best + 1} ({_g(c.v[best])}), {_pct(relative)} higher on "
+                    f"average over the last {_epochs(tail)} ({_g(end)}) while {_name(c)} fell from "
+                    f"{_g(c.t[best])} to {_g(_tail_mean(c.t, tail))}"
                 )
     if c.acc_t is not None and c.acc_v is not None:
         best = max(range(c.n), key=lambda index: (c.acc_v[index], -index))
@@ -928,7 +934,8 @@ def _overfitting(c: _Curves) -> Finding | None:
                 evidence.update(best_accuracy_epoch=best + 1, best_val_accuracy=c.acc_v[best], val_accuracy_drop=drop)
                 reasons.append(
                     f"validation {c.acc_metric} best at epoch {best + 1} ({_g(c.acc_v[best])}), {_g(100 * drop)} "
-                    "points lower by the end while training accuracy did not fall"
+                    f"points lower on average over the last {_epochs(min(3, after))} while training accuracy did not "
+                    "fall"
                 )
         gap = _tail_mean(c.acc_t, 2) - _tail_mean(c.acc_v, 2)
         if gap >= OVERFIT_GAP:
