@@ -76,10 +76,6 @@ def test_lesson_00_has_the_glossary_anchors_and_lists_every_lesson():
     assert [name for name in lessons if name not in linked] == []
 
 
-def test_lesson_00_promises_no_explorer_it_does_not_have():
-    assert "will appear below this cell" not in markdown(LESSON_00)
-
-
 # --- lesson 00: the doctor's main finding per shape ------------------------------------------
 
 
