@@ -103,11 +103,12 @@ class Prediction:
             self._input.observe(self._on_click, names="value")
             controls = [self._input]
         else:
-            self._input = widgets.Textarea(placeholder="Your prediction, in a sentence", layout={"width": "60%"})
+            label = widgets.HTML("Your prediction, in a sentence or a number:")
+            self._input = widgets.Textarea(layout={"width": "60%"})
             button = widgets.Button(description="Commit", button_style="info")
             button.on_click(lambda _: self._input.value.strip() and self.commit(self._input.value))
             self._button = button
-            controls = [self._input, button]
+            controls = [label, self._input, button]
         return widgets.VBox([prompt, *controls, self._status])
 
     def _on_click(self, change: Any) -> None:
