@@ -2,6 +2,7 @@
 
 import math
 import sys
+import time
 import types
 
 import matplotlib
@@ -95,8 +96,8 @@ def test_the_smallest_training_set_still_trains():
 
 def test_curves_grow_while_a_slow_run_trains(monkeypatch):
     explorer = regression_explorer(epochs=6)
-    monkeypatch.setattr(explore, "REDRAW_INTERVAL", 0.0)  # pretend every epoch is slow
-    monkeypatch.setattr(explore, "DRAW_SHARE", math.inf)  # and drawing cheap
+    monkeypatch.setattr(explore.runs, "REDRAW_INTERVAL", 0.0)  # pretend every epoch is slow
+    monkeypatch.setattr(explore.panel, "DRAW_SHARE", math.inf)  # and drawing cheap
     draws = explorer.draws
     explorer.sliders["learning_rate"].value = 0.1
     assert explorer.draws - draws >= 4  # growing curves, then the final drawing
@@ -122,6 +123,67 @@ def test_set_moves_several_sliders_and_trains_once():
     assert explorer.runs == runs + 1 and history is explorer.history
     with pytest.raises(ValueError, match="slider name must be one of"):
         explorer.set(batch=3)
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({"learning_rate": 100}, "learning_rate must be a number from 0.0001 to 1, got 100"),
+        ({"learning_rate": None}, "learning_rate must be a number from 0.0001 to 1, got None"),
+        ({"epochs": 10_000}, "epochs must be a whole number from 1 to 300, got 10000"),
+        ({"n_train": 2.5}, "n_train must be a whole number from 2 to 80, got 2.5"),
+        ({"noise": 0.33}, "noise must be a multiple of 0.05 from 0 to 2, got 0.33"),
+        ({"noise": 0.5, "epochs": 0}, "epochs must be a whole number from 1 to 300, got 0"),
+    ],
+)
+def test_a_value_a_slider_cannot_show_is_refused_and_the_panel_stays_as_it_was(values, message):
+    explorer = regression_explorer(epochs=5)
+    before = (explorer.settings, explorer.history, explorer.reading, explorer.image.value, explorer.runs)
+    with pytest.raises(ValueError) as raised:
+        explorer.set(**values)
+    assert str(raised.value) == message
+    assert (explorer.settings, explorer.history, explorer.reading, explorer.image.value, explorer.runs) == before
+
+
+def test_set_chooses_the_task_before_the_size_it_allows():
+    explorer = mnist_binary_explorer(task="two_digits", epochs=1)
+    assert explorer.settings["n_train"] == 800  # the factory's defaults work together
+    explorer.set(task="one_vs_rest", n_train=2000)
+    assert explorer.settings["n_train"] == 2000 and len(explorer.history["loss"]) == 1
+    with pytest.raises(ValueError, match="task must be one of 'one_vs_rest', 'two_digits', got 'bogus'"):
+        explorer.set(task="bogus")
+    with pytest.raises(ValueError, match="n_train must be a whole number from 20 to 800, got 2000"):
+        explorer.set(task="two_digits", n_train=2000)
+    assert explorer.settings["task"] == "one_vs_rest" and explorer.sliders["n_train"].max == 2000
+
+
+def test_a_newer_move_supersedes_a_running_one(monkeypatch):
+    monkeypatch.setattr(explore.runs, "REDRAW_INTERVAL", 0.0)  # a progress report after every epoch
+    monkeypatch.setattr(explore.panel, "DRAW_SHARE", math.inf)  # and a drawing: a slow run
+    explorer = regression_explorer(epochs=300)
+    explorer.background = True  # as in a Jupyter kernel: moves train on a worker thread
+    runs, draws = explorer.runs, explorer.draws
+    explorer.sliders["noise"].value = 0.5  # starts training 300 epochs...
+    deadline = time.monotonic() + 60
+    while explorer.draws < draws + 2 and time.monotonic() < deadline:  # ...and draws its growing curves
+        time.sleep(0.01)
+    explorer.sliders["noise"].value = 1.0  # this move arrives while it trains
+    assert explorer.wait(timeout=120)
+    assert explorer.superseded >= 1 and explorer.runs == runs + 1  # only the latest setting trained to the end
+    assert explorer.settings["noise"] == 1.0 and len(explorer.history["loss"]) == 300
+    monkeypatch.setattr(explore.panel, "DRAW_SHARE", 0.2)
+    reference = regression_explorer(epochs=300, noise=1.0)
+    assert explorer.history == reference.history
+
+
+def test_a_slow_move_says_how_long_it_will_take(monkeypatch):
+    explorer = regression_explorer(epochs=10)
+    explorer._seconds_per_unit = 1.0  # pretend every epoch of every row takes a second
+    readings = []
+    original = explorer._set_reading
+    monkeypatch.setattr(explorer, "_set_reading", lambda text: readings.append(text) or original(text))
+    explorer.set(epochs=20)
+    assert readings[0].startswith("training… this setting takes about 1600 s")
 
 
 # -- the other lessons' explorers, small ---------------------------------------------------------
