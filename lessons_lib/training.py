@@ -12,7 +12,7 @@ bookkeeping even on 80 rows. ``FastFit`` keeps one compiled model and, for every
    on each batch and its own ``test_step`` on each validation batch.
 
 So the numbers are the ones ``model.fit`` reports: same model, loss, optimizer and batch
-size; a new shuffle of the training set at every epoch; training metrics averaged over the
+size; the training rows in the order ``fit`` takes them (``epoch_orders``); training metrics averaged over the
 epoch with Dropout on; validation measured at the end of the epoch in inference mode
 (``tests/test_training.py`` checks equality with ``model.fit`` to 1e-4). A Python-level
 setting baked into the graph (a Dropout layer's ``rate``, say) is noticed through the
@@ -263,18 +263,40 @@ class FastFit:
 
 
 def epoch_orders(n_rows: int, epochs: int, *, shuffle: bool = True, seed: int = 0) -> np.ndarray:
-    """The order of the training rows in every epoch (``epochs x n_rows``, int32).
+    """The order of the training rows in every epoch (``epochs x n_rows``, int32), as ``fit`` uses them.
 
-    With ``shuffle`` each epoch is a new permutation, as ``model.fit(shuffle=True)`` draws
-    one per epoch; the same ``seed`` gives the same orders, and the first ``k`` epochs do
-    not depend on how many follow, so a shorter run is the start of a longer one.
+    ``model.fit(shuffle=True)`` after ``keras.utils.set_random_seed(seed)`` (TensorFlow
+    backend) draws its permutation with ``tf.random.shuffle`` inside its data pipeline, from
+    the global seed alone: it is the same permutation in every epoch, and in every ``fit`` on
+    ``n_rows`` rows while that seed holds. The orders here come from Keras's own pipeline, so
+    a run of ``FastFit`` takes its batches in the order ``fit`` takes them. (This resets the
+    global random seed to ``seed``, as the explorers do before every run anyway.)
     """
     n_rows = check_int("n_rows", n_rows, low=1)
     epochs = check_int("epochs", epochs, low=1)
+    seed = check_int("seed", seed, low=0)
     if not shuffle:
         return np.tile(np.arange(n_rows, dtype=np.int32), (epochs, 1))
-    rng = np.random.default_rng(seed)
-    return np.stack([rng.permutation(n_rows).astype(np.int32) for _ in range(epochs)])
+    return np.tile(keras_permutation(n_rows, seed), (epochs, 1))
+
+
+def keras_permutation(n_rows: int, seed: int) -> np.ndarray:
+    """The permutation ``model.fit(shuffle=True)`` uses for ``n_rows`` rows under global seed ``seed``."""
+    import keras
+
+    keras.utils.set_random_seed(seed)  # always, so that a run leaves the same random state behind
+    if (n_rows, seed) not in _PERMUTATIONS:
+        from keras.src.trainers.data_adapters.array_data_adapter import ArrayDataAdapter
+
+        rows = np.arange(n_rows, dtype=np.int64).reshape(-1, 1)
+        adapter = ArrayDataAdapter(rows, shuffle=True, batch_size=n_rows)
+        batch = next(iter(adapter.get_tf_dataset()))
+        batch = batch[0] if isinstance(batch, tuple) else batch
+        _PERMUTATIONS[(n_rows, seed)] = np.asarray(batch).reshape(-1).astype(np.int32)
+    return _PERMUTATIONS[(n_rows, seed)]
+
+
+_PERMUTATIONS: dict[tuple[int, int], np.ndarray] = {}
 
 
 def class_weight_to_sample_weight(y: Any, class_weight: Mapping[int, float]) -> np.ndarray:

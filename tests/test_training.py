@@ -106,14 +106,46 @@ def test_starting_loss_is_the_untrained_models_loss(houses):
     assert fast.starting_loss(x, y) == pytest.approx(untrained, rel=RELATIVE)
 
 
-def test_shuffling_draws_a_new_order_every_epoch_from_the_seed():
+def test_shuffled_curves_equal_model_fit_with_its_own_batch_order(houses):
+    """With ``shuffle=True`` (fit's default) FastFit takes the rows in the order fit takes them."""
+    x, y, x_val, y_val = houses
+    keras.utils.set_random_seed(3)
+    model = house_price_model(0.05)
+    fast = FastFit(model)
+    keras.utils.set_random_seed(3)
+    expected = model.fit(x, y, epochs=10, validation_data=(x_val, y_val), verbose=0).history
+    ours = fast.fit(x, y, epochs=10, validation_data=(x_val, y_val), learning_rate=0.05, seed=3)
+    assert_same_history(ours, expected)
+
+
+def test_fits_order_is_one_permutation_per_seed_repeated_every_epoch():
+    """What Keras 3 does on TensorFlow under a global seed: the same shuffle in every epoch."""
     orders = epoch_orders(10, 3, seed=7)
     assert orders.shape == (3, 10) and orders.dtype == np.int32
-    assert all(sorted(order) == list(range(10)) for order in orders)
-    assert not np.array_equal(orders[0], orders[1])
+    assert sorted(orders[0]) == list(range(10)) and not np.array_equal(orders[0], np.arange(10))
+    assert np.array_equal(orders[0], orders[1]) and np.array_equal(orders[1], orders[2])
     assert np.array_equal(orders, epoch_orders(10, 3, seed=7))
-    assert np.array_equal(orders[:2], epoch_orders(10, 2, seed=7))
+    assert not np.array_equal(orders[0], epoch_orders(10, 1, seed=8)[0])
     assert np.array_equal(epoch_orders(4, 2, shuffle=False), [[0, 1, 2, 3], [0, 1, 2, 3]])
+
+
+def test_fit_really_repeats_its_permutation_every_epoch():
+    """The fact FastFit relies on, seen through fit itself: a model that records its batches."""
+
+    class Recorder(keras.Model):
+        batches: list[list[int]] = []
+
+        def train_step(self, data):
+            Recorder.batches.append([int(value) for value in data[0].numpy()[:, 0]])
+            return {"loss": 0.0}
+
+    keras.utils.set_random_seed(11)
+    inputs = keras.Input((1,))
+    model = Recorder(inputs, keras.layers.Dense(1)(inputs))
+    model.compile(optimizer="sgd", loss="mse", run_eagerly=True)
+    model.fit(np.arange(10, dtype="float32")[:, None], np.zeros(10), epochs=2, batch_size=10, verbose=0)
+    first, second = Recorder.batches
+    assert first == second == epoch_orders(10, 1, seed=11)[0].tolist()
 
 
 def test_shuffled_runs_repeat_exactly_and_differ_from_unshuffled(houses):
