@@ -70,7 +70,12 @@ class FastFit:
         for variable, value in zip(model.optimizer.variables, self._optimizer_start, strict=True):
             variable.assign(value)
         if learning_rate is not None:
-            model.optimizer.learning_rate = check_number("learning_rate", learning_rate, low=0, low_inclusive=False)
+            learning_rate = check_number("learning_rate", learning_rate, low=0, low_inclusive=False)
+            schedule = getattr(model.optimizer, "_learning_rate", None)
+            if hasattr(schedule, "initial") and hasattr(schedule, "set"):  # explore.schedules: keep the schedule
+                schedule.initial.assign(learning_rate)
+            else:
+                model.optimizer.learning_rate = learning_rate
 
     def fit(
         self,

@@ -24,7 +24,9 @@ from lessons_lib.explore import (  # noqa: E402
     augmentation_explorer,
     dropout_explorer,
     imbalance_explorer,
+    learning_rate_explorer,
     mnist_binary_explorer,
+    overfitting_explorer,
     rare_digit_split,
     reading_for,
     regression_explorer,
@@ -361,3 +363,63 @@ def test_the_seed_alone_fixes_the_starting_weights():
     other = regression_explorer(epochs=10, seed=43).history
     assert first == second
     assert other["val_loss"] != first["val_loss"]
+
+
+def test_early_stopping_cuts_the_run_where_keras_stops_and_marks_the_restored_epoch():
+    import keras
+
+    from lessons_lib.explore.runs import early_stop
+
+    losses = [1.0, 0.8, 0.7, 0.75, 0.72, 0.71, 0.9]
+    assert early_stop(losses, 3) == (6, 3) and early_stop(losses, 5) is None
+
+    class Recorder(keras.callbacks.Callback):
+        pass
+
+    x = np.random.default_rng(0).normal(size=(64, 4)).astype("float32")
+    y = (x[:, 0] > 0).astype("float32")
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(64, activation="relu"), keras.layers.Dense(1)])
+    model.compile(optimizer=keras.optimizers.Adam(0.05), loss="mse")
+    stopper = keras.callbacks.EarlyStopping(patience=2, restore_best_weights=True)
+    history = model.fit(x[:16], y[:16], validation_data=(x[16:], y[16:]), epochs=60, callbacks=[stopper], verbose=0)
+    assert early_stop(history.history["val_loss"], 2) == (len(history.history["loss"]), stopper.best_epoch + 1)
+
+
+def test_the_overfitting_explorer_moves_patience_without_training_again():
+    explorer = overfitting_explorer(units=64, layers=1, epochs=30)
+    runs, full = explorer.runs, explorer.history
+    explorer.sliders["patience"].value = 2
+    assert explorer.runs == runs and explorer.cache_hits == 1
+    stop = len(explorer.history["loss"])
+    assert stop < 30 and explorer.history["val_loss"] == full["val_loss"][:stop]
+    labels = [line.get_label() for line in explorer.figure.axes[0].lines]
+    assert any(label.startswith("early stop (epoch") for label in labels)
+    assert any(label.startswith("restored weights (epoch") for label in labels)
+
+
+@pytest.mark.parametrize("shape", ["step", "cosine"])
+def test_the_adjustable_schedule_follows_keras_own_schedules(shape):
+    import keras
+
+    from lessons_lib.explore.schedules import adjustable_schedule
+
+    schedule = adjustable_schedule(0.1)
+    schedule.set(0.5, shape, 40)
+    if shape == "step":
+        reference = keras.optimizers.schedules.ExponentialDecay(0.5, 40, 0.5, staircase=True)
+    else:
+        reference = keras.optimizers.schedules.CosineDecay(0.5, 40)
+    for step in (0, 1, 39, 40, 41, 100, 500):
+        assert float(schedule(step)) == pytest.approx(float(reference(step)), rel=1e-6, abs=1e-9)
+    schedule.set(0.2, "constant", 40)
+    assert float(schedule(1000)) == pytest.approx(0.2)
+
+
+def test_the_learning_rate_explorer_trains_a_schedule_and_a_batch_size():
+    explorer = learning_rate_explorer(epochs=3)
+    constant = explorer.history
+    explorer.set(schedule="cosine", decay_epochs=1)
+    assert explorer.history != constant and explorer.error is None
+    explorer.set(batch_size=256)
+    assert len(explorer.history["loss"]) == 3 and explorer.error is None

@@ -15,6 +15,8 @@ mnist_binary_explorer    02      learning rate, one digit vs the rest or two dig
 dropout_explorer         03      learning rate, the two dropout rates, training images, epochs
 imbalance_explorer       04      learning rate, the rare digit, its rarity, class weights, size
 augmentation_explorer    05      learning rate, augmentation strength, training images, epochs
+overfitting_explorer     06      units, layers, training images, L2, dropout, epochs, early stopping
+learning_rate_explorer   07      learning rate, batch size, schedule (constant, step, cosine), decay
 =======================  ======  =============================================================
 
 For tests and benchmarks every explorer exposes ``sliders`` (name -> widget; setting
@@ -24,7 +26,9 @@ retraining), ``history``, ``previous``, ``figure``, ``image``, ``reading``, and 
 """
 
 from lessons_lib.explore.cnn import augmentation_explorer, dropout_explorer
+from lessons_lib.explore.learning_rate import learning_rate_explorer
 from lessons_lib.explore.mnist import RARITIES, imbalance_explorer, mnist_binary_explorer, rare_digit_split
+from lessons_lib.explore.overfitting import overfitting_explorer
 from lessons_lib.explore.panel import Explorer, Superseded
 from lessons_lib.explore.reading import BLOW_UP_RATIO, blow_up_epoch, doctor_verdict, reading_for
 from lessons_lib.explore.regression import regression_explorer
@@ -42,7 +46,9 @@ __all__ = [
     "doctor_verdict",
     "dropout_explorer",
     "imbalance_explorer",
+    "learning_rate_explorer",
     "mnist_binary_explorer",
+    "overfitting_explorer",
     "rare_digit_split",
     "reading_for",
     "regression_explorer",

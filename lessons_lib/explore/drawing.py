@@ -35,7 +35,15 @@ class CurvePanel:
             ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         self.figure.subplots_adjust(left=0.07, right=0.98, bottom=0.14, top=0.9, wspace=0.22)
 
-    def draw(self, history: History, epochs: int, faint: History | None, *, start_loss: float | None = None) -> None:
+    def draw(
+        self,
+        history: History,
+        epochs: int,
+        faint: History | None,
+        *,
+        start_loss: float | None = None,
+        marks: dict[str, int] | None = None,
+    ) -> None:
         """Redraw every panel: the new run in colour, the ``faint`` one (the previous) behind it.
 
         The y axis shows both runs unless the previous one would flatten the new one; the
@@ -60,6 +68,8 @@ class CurvePanel:
             if scale == "log":
                 ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
                 ax.yaxis.set_minor_formatter(NullFormatter())
+            for (label, epoch), style in zip((marks or {}).items(), (":", "-."), strict=False):
+                ax.axvline(epoch, color="C3", linestyle=style, linewidth=1.5, label=f"{label} (epoch {epoch})")
             ax.set_xlim(0.5, last + 0.5)
             ax.legend(loc="lower right" if higher_is_better(metric) else "upper right", fontsize="small")
 

@@ -54,7 +54,9 @@ class Explorer:
     ``sliders`` maps a setting's name to its widget; ``train(settings, progress)`` trains
     for those settings and returns a ``TrainingRun``, calling ``progress(history_so_far)``
     now and then; ``adjust(name, sliders)``, if given, runs after a slider moved and before
-    training (to change another slider's range, say). ``metrics`` are the panels.
+    training (to change another slider's range, say). ``metrics`` are the panels. ``view``
+    turns a trained run into what is shown (early stopping cuts it); the ``view_settings``
+    it reads need no training, so moving them redraws from the cache.
     ``background`` trains slider moves on a worker thread (default: inside a Jupyter kernel).
     """
 
@@ -65,6 +67,8 @@ class Explorer:
         metrics: Sequence[str],
         *,
         adjust: Callable[[str, Mapping[str, Any]], None] | None = None,
+        view: Callable[[Settings, TrainingRun], TrainingRun] | None = None,
+        view_settings: Sequence[str] = (),
         background: bool | None = None,
     ):
         import ipywidgets as widgets
@@ -73,6 +77,8 @@ class Explorer:
         self.metrics = list(metrics)
         self._train = train
         self._adjust = adjust
+        self._view = view
+        self._view_settings = tuple(view_settings)
         self.background = _in_kernel() if background is None else bool(background)
         self.history: History | None = None
         self.previous: History | None = None
@@ -237,7 +243,7 @@ class Explorer:
     def _move(self, settings: Settings, generation: int) -> None:
         started = time.perf_counter()
         epochs = settings.get("epochs")  # an explorer without an epochs slider trains a fixed number
-        key = tuple((name, value) for name, value in settings.items() if name != "epochs")
+        key = tuple((name, value) for name, value in settings.items() if name not in ("epochs", *self._view_settings))
         self.error = None
         cached = self._cache.get(key)
         if cached is not None and cached.covers(epochs):
@@ -265,11 +271,15 @@ class Explorer:
         if not self._current(generation):
             self.superseded += 1
             return
+        if self._view is not None:
+            run = self._view(settings, run)
         if self.history is not None:
             self.previous = self.history
         self.history = run.history
         self.output.outputs = ()  # a traceback from a failed setting goes once a setting trains
-        self._draw(run.history, epochs or len(run.history["loss"]), self.previous, start_loss=run.start_loss)
+        self._draw(
+            run.history, epochs or len(run.history["loss"]), self.previous, start_loss=run.start_loss, marks=run.marks
+        )
         self._set_reading(reading_for(run.history, start_loss=run.start_loss, note=run.note, hints=run.hints))
         self.last_seconds = time.perf_counter() - started
 
@@ -321,8 +331,16 @@ class Explorer:
         self._render()
         self._set_reading(reason)
 
-    def _draw(self, history: History, epochs: int, faint: History | None, *, start_loss: float | None = None) -> None:
-        self.panel.draw(history, epochs, faint, start_loss=start_loss)
+    def _draw(
+        self,
+        history: History,
+        epochs: int,
+        faint: History | None,
+        *,
+        start_loss: float | None = None,
+        marks: dict[str, int] | None = None,
+    ) -> None:
+        self.panel.draw(history, epochs, faint, start_loss=start_loss, marks=marks)
         self._render()
 
     def _render(self) -> None:

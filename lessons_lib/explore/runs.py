@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -33,13 +34,15 @@ class TrainingRun:
     epochs: int = 0
     #: What the curve doctor may know beyond the curves (``n_classes``, ``baseline_accuracy``, ...).
     hints: dict[str, float] = field(default_factory=dict)
+    #: Epochs to mark on every panel, by label ("early stop": 14, "restored weights": 9).
+    marks: dict[str, int] = field(default_factory=dict)
 
     def first(self, epochs: int | None) -> TrainingRun:
         """The same run cut to its first ``epochs`` epochs (a shorter run is its beginning)."""
         if epochs is None:
             return self
         history = {name: values[:epochs] for name, values in self.history.items()}
-        return TrainingRun(history, self.start_loss, self.note, min(epochs, self.epochs), self.hints)
+        return TrainingRun(history, self.start_loss, self.note, min(epochs, self.epochs), self.hints, dict(self.marks))
 
     def covers(self, epochs: int | None) -> bool:
         """True if this run answers a request for ``epochs`` epochs (None: as many as it has)."""
@@ -71,7 +74,7 @@ def train_fast(
         y,
         epochs=settings["epochs"],
         validation_data=(x_val, y_val),
-        learning_rate=settings["learning_rate"],
+        learning_rate=settings.get("learning_rate"),  # None: the optimizer's own
         class_weight=class_weight,
         seed=seed,
         progress=progress,
@@ -105,3 +108,34 @@ def dataset_cache(make: Callable[..., Any]) -> Callable[..., Any]:
         return memory[args]
 
     return cached
+
+
+def early_stop(val_losses: list[float], patience: int) -> tuple[int, int] | None:
+    """Where ``EarlyStopping(patience=patience, restore_best_weights=True)`` stops, and what it restores.
+
+    Returns (the last epoch ``fit`` runs, the epoch whose weights it puts back), 1-based, or
+    None if it never stops. The callback changes nothing before it stops, so a full run cut
+    here is exactly the run ``fit`` with the callback would give: the explorer trains once
+    and shows every patience without training again.
+    """
+    best, best_epoch, wait = math.inf, 0, 0
+    for epoch, value in enumerate(val_losses, start=1):
+        wait += 1
+        if value < best:
+            best, best_epoch, wait = value, epoch, 0
+        if wait >= patience and epoch > 1:
+            return epoch, best_epoch
+    return None
+
+
+def stopped_early(run: TrainingRun, patience: int | None) -> TrainingRun:
+    """``run`` as ``fit`` with early stopping (monitor ``val_loss``) would have returned it, marked."""
+    if not patience:
+        return run
+    stop = early_stop(run.history["val_loss"], patience)
+    if stop is None:
+        return run
+    last, restored = stop
+    history = {name: values[:last] for name, values in run.history.items()}
+    marks = {**run.marks, "early stop": last, "restored weights": restored}
+    return TrainingRun(history, run.start_loss, run.note, last, run.hints, marks)
