@@ -71,3 +71,13 @@ def test_lesson07_explorer_starts_from_the_lessons_run_at_learning_rate_0_1():
 
     explorer = learning_rate_explorer(seed=namespace["SEED"])
     assert_same_curves(explorer.history, lesson)
+
+
+def test_lesson00_explorer_starts_from_the_lessons_healthy_run():
+    notebook = "00_start_here.ipynb"
+    namespace = lesson_namespace(notebook, "def yes_no(", "def short_run(", "def same_scales(", seed=session_seed())
+    run_cell(notebook, "healthy = short_run([])", namespace)
+    from lessons_lib.explore import first_explorer
+
+    explorer = first_explorer(seed=namespace["SEED"])
+    assert_same_curves(explorer.history, namespace["healthy"])

@@ -10,6 +10,7 @@ redraws from a cache at once.
 =======================  ======  =============================================================
 factory                  lesson  knobs
 =======================  ======  =============================================================
+first_explorer           00      hidden units (none to 256), training images, epochs, learning rate
 regression_explorer      01      learning rate, noise, training rows, epochs
 mnist_binary_explorer    02      learning rate, one digit vs the rest or two digits, size, epochs
 dropout_explorer         03      learning rate, the two dropout rates, training images, epochs
@@ -26,6 +27,7 @@ retraining), ``history``, ``previous``, ``figure``, ``image``, ``reading``, and 
 """
 
 from lessons_lib.explore.cnn import augmentation_explorer, dropout_explorer
+from lessons_lib.explore.first import first_explorer
 from lessons_lib.explore.learning_rate import learning_rate_explorer
 from lessons_lib.explore.mnist import RARITIES, imbalance_explorer, mnist_binary_explorer, rare_digit_split
 from lessons_lib.explore.overfitting import overfitting_explorer
@@ -45,6 +47,7 @@ __all__ = [
     "blow_up_epoch",
     "doctor_verdict",
     "dropout_explorer",
+    "first_explorer",
     "imbalance_explorer",
     "learning_rate_explorer",
     "mnist_binary_explorer",
