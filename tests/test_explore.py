@@ -423,3 +423,19 @@ def test_the_learning_rate_explorer_trains_a_schedule_and_a_batch_size():
     assert explorer.history != constant and explorer.error is None
     explorer.set(batch_size=256)
     assert len(explorer.history["loss"]) == 3 and explorer.error is None
+
+
+def test_the_broken_run_picker_shows_the_fix_beside_the_broken_run():
+    from lessons_lib.explore import broken_run_picker
+
+    diverging = {"loss": [1.0, 3.0, 9.0, 27.0, 81.0], "val_loss": [1.1, 3.2, 9.5, 28.0, 85.0]}
+    fixed = {"loss": [1.0, 0.6, 0.4, 0.3, 0.25], "val_loss": [1.0, 0.65, 0.45, 0.36, 0.3]}
+    picker = broken_run_picker({"reason.lr_too_high": (diverging, fixed)})
+    assert picker.history == diverging and "diverging" in picker.reading
+    assert "what went wrong: Learning rate too high" in picker.reading
+    picker.sliders["fixed"].value = True
+    assert picker.history == fixed and picker.previous == diverging and "the fix:" in picker.reading
+    with pytest.raises(ValueError, match="runs has an unknown reason 'reason.typo'"):
+        broken_run_picker({"reason.typo": (diverging, fixed)})
+    with pytest.raises(ValueError, match=r"reason must be one of 'reason.lr_too_high', got 'reason.overfitting'"):
+        picker.set(reason="reason.overfitting")

@@ -18,6 +18,7 @@ imbalance_explorer       04      learning rate, the rare digit, its rarity, clas
 augmentation_explorer    05      learning rate, augmentation strength, training images, epochs
 overfitting_explorer     06      units, layers, training images, L2, dropout, epochs, early stopping
 learning_rate_explorer   07      learning rate, batch size, schedule (constant, step, cosine), decay
+broken_run_picker        08      a reason from the checklist, its broken run, and the fix toggled on
 =======================  ======  =============================================================
 
 For tests and benchmarks every explorer exposes ``sliders`` (name -> widget; setting
@@ -32,6 +33,7 @@ from lessons_lib.explore.learning_rate import learning_rate_explorer
 from lessons_lib.explore.mnist import RARITIES, imbalance_explorer, mnist_binary_explorer, rare_digit_split
 from lessons_lib.explore.overfitting import overfitting_explorer
 from lessons_lib.explore.panel import Explorer, Superseded
+from lessons_lib.explore.picker import broken_run_picker
 from lessons_lib.explore.reading import BLOW_UP_RATIO, blow_up_epoch, doctor_verdict, reading_for
 from lessons_lib.explore.regression import regression_explorer
 from lessons_lib.explore.runs import CannotTrain, TrainingRun
@@ -45,6 +47,7 @@ __all__ = [
     "TrainingRun",
     "augmentation_explorer",
     "blow_up_epoch",
+    "broken_run_picker",
     "doctor_verdict",
     "dropout_explorer",
     "first_explorer",
