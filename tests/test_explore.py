@@ -439,3 +439,12 @@ def test_the_broken_run_picker_shows_the_fix_beside_the_broken_run():
         broken_run_picker({"reason.typo": (diverging, fixed)})
     with pytest.raises(ValueError, match=r"reason must be one of 'reason.lr_too_high', got 'reason.overfitting'"):
         picker.set(reason="reason.overfitting")
+
+
+def test_the_label_noise_explorer_shows_a_large_model_learning_wrong_labels():
+    from lessons_lib.explore import label_noise_explorer
+
+    explorer = label_noise_explorer(epochs=30)
+    assert "above: it learned wrong labels too" in explorer.reading
+    explorer.set(model="small (16)")
+    assert explorer.error is None and "training accuracy" in explorer.reading
