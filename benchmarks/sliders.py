@@ -189,12 +189,52 @@ def augmentation_case() -> tuple[Any, list[Move], Callable[[Any, Move], None]]:
     return explorer, moves, plain
 
 
+def _no_plain(explorer: Any, settings: Move) -> None:
+    """New explorers are timed against their own targets, not against model.fit."""
+
+
+def first_case() -> tuple[Any, list[Move], Callable[[Any, Move], None]]:
+    from lessons_lib.explore import first_explorer
+
+    explorer = first_explorer()
+    moves = [{"learning_rate": 0.01}, {"n_train": 1000}, {"epochs": 30}, {"learning_rate": 0.001}, {"n_train": 2000}]
+    return explorer, moves, _no_plain
+
+
+def overfitting_case() -> tuple[Any, list[Move], Callable[[Any, Move], None]]:
+    from lessons_lib.explore import overfitting_explorer
+
+    explorer = overfitting_explorer()
+    moves = [{"n_train": 600}, {"epochs": 40}, {"n_train": 200}, {"epochs": 50}, {"n_train": 400}]
+    return explorer, moves, _no_plain
+
+
+def learning_rate_case() -> tuple[Any, list[Move], Callable[[Any, Move], None]]:
+    from lessons_lib.explore import learning_rate_explorer
+
+    explorer = learning_rate_explorer()
+    moves = [{"learning_rate": 0.3}, {"schedule": "cosine"}, {"learning_rate": 1.0}, {"schedule": "step"}]
+    return explorer, moves, _no_plain
+
+
+def label_noise_case() -> tuple[Any, list[Move], Callable[[Any, Move], None]]:
+    from lessons_lib.explore import label_noise_explorer
+
+    explorer = label_noise_explorer()
+    moves = [{"wrong_labels": 0.0}, {"n_train": 1000}, {"wrong_labels": 0.4}, {"epochs": 30}]
+    return explorer, moves, _no_plain
+
+
 CASES = {
     "regression": regression_case,
     "mnist_binary": mnist_case,
     "dropout_cnn": dropout_case,
     "imbalance": imbalance_case,
     "augmentation": augmentation_case,
+    "first": first_case,
+    "overfitting": overfitting_case,
+    "learning_rate": learning_rate_case,
+    "label_noise": label_noise_case,
 }
 
 
@@ -212,7 +252,7 @@ def measure(name: str, fit_moves: int | None) -> dict[str, Any]:
             raise RuntimeError(f"{name}: moving {slider_name} to {value} did not retrain ({explorer.reading})")
         settings_seen.append(explorer.settings)
     fit_seconds = []
-    for settings in settings_seen[:fit_moves]:
+    for settings in settings_seen[:fit_moves] if plain is not _no_plain else []:
         started = time.perf_counter()
         plain(explorer, settings)
         fit_seconds.append(time.perf_counter() - started)
@@ -220,10 +260,39 @@ def measure(name: str, fit_moves: int | None) -> dict[str, Any]:
         "explorer": name,
         "moves": len(move_seconds),
         "median_s": round(statistics.median(move_seconds), 4),
-        "model_fit_median_s": round(statistics.median(fit_seconds), 4),
+        "model_fit_median_s": round(statistics.median(fit_seconds), 4) if plain is not _no_plain else None,
         "_each_s": [round(seconds, 3) for seconds in move_seconds],
         "_cpu_median_s": round(statistics.median(cpu_seconds), 3),
     }
+
+
+def extreme_values(control: Any) -> list[Any]:
+    """A control's lowest and highest values (a log slider's bounds are exponents)."""
+    kind = type(control).__name__
+    if kind == "FloatLogSlider":
+        return [control.base**control.min, control.base**control.max]
+    if kind in ("IntSlider", "FloatSlider"):
+        return [control.min, control.max]
+    if kind == "Checkbox":
+        return [not control.value]
+    values = [option[1] if isinstance(option, tuple) else option for option in control.options]
+    return [values[0], values[-1]]
+
+
+def extremes(name: str) -> dict[str, Any]:
+    """The slowest single move that puts one slider at an end of its range."""
+    explorer, _, _ = CASES[name]()
+    defaults = explorer.settings
+    worst = {"seconds": 0.0, "move": None}
+    for slider_name, control in explorer.sliders.items():
+        for value in extreme_values(control):
+            explorer.set(**defaults)
+            started = time.perf_counter()
+            explorer.set(**{slider_name: value})
+            seconds = time.perf_counter() - started
+            if seconds > worst["seconds"]:
+                worst = {"seconds": seconds, "move": f"{slider_name}={value!r}"}
+    return worst
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -231,6 +300,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="write the results to this file as a JSON list")
     parser.add_argument("--only", nargs="+", choices=sorted(CASES), help="measure only these explorers")
     parser.add_argument("--fit-moves", type=int, default=None, help="time model.fit for the first K moves only")
+    parser.add_argument("--extremes", action="store_true", help="also time every slider at its lowest and highest")
     args = parser.parse_args(argv)
 
     lessons_lib.setup()
@@ -244,12 +314,20 @@ def main(argv: list[str] | None = None) -> int:
     header = f"{'explorer':<14} {'moves':>5} {'median s':>9} {'cpu s':>6} {'model.fit s':>12} {'speed-up':>9}"
     print(header + "   each move (s)")
     for result in results:
-        speedup = result["model_fit_median_s"] / result["median_s"]
+        fit = result["model_fit_median_s"]
+        fit_text, speedup = f"{'-':>12}", f"{'-':>9}"
+        if fit:
+            fit_text, speedup = f"{fit:>12.3f}", f"{fit / result['median_s']:>8.1f}x"
         each = ", ".join(f"{seconds:.2f}" for seconds in result["_each_s"])
         print(
             f"{result['explorer']:<14} {result['moves']:>5} {result['median_s']:>9.3f} {result['_cpu_median_s']:>6.2f} "
-            f"{result['model_fit_median_s']:>12.3f} {speedup:>8.1f}x   {each}"
+            f"{fit_text} {speedup}   {each}"
         )
+    if args.extremes:
+        print("\nworst move at a slider's extreme (each slider to its lowest and highest value, the others at default)")
+        for name in args.only or CASES:
+            worst = extremes(name)
+            print(f"{name:<14} {worst['seconds']:>7.2f} s   {worst['move']}")
     print(f"{os.cpu_count()} CPUs; load average {load_before:.1f} before, {load_after:.1f} after")
     print("cpu s: processor time of a move, all threads together; alone, a move takes between half of it and all")
     if args.json:
