@@ -174,3 +174,26 @@ def test_every_lesson_has_a_test_file_that_runs_its_exercises(lesson):
     path = ROOT / "tests" / f"test_exercises_lesson{lesson}.py"
     assert path.exists(), f"{path.name} is missing: nothing proves lesson {lesson}'s checks can fail"
     assert "exercise_tests(" in path.read_text()
+
+
+# -- predict first ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lesson", LESSONS)
+def test_every_predict_first_question_has_buttons_before_the_run_and_a_reveal_after(lesson):
+    import re
+
+    cells = _cells(lesson)
+    asked = []
+    for index, cell in enumerate(cells):
+        text = "".join(cell["source"])
+        if cell["cell_type"] == "markdown" and re.search(r"^(#+ Predict first|\*\*Predict first)", text, re.M):
+            following = next((c for c in cells[index + 1 :] if c["cell_type"] == "code"), None)
+            source = "".join(following["source"]) if following else ""
+            assert "lessons_lib.predict_first(" in source, f"no buttons after: {text[:80]!r}"
+    for cell in cells:
+        source = "".join(cell["source"])
+        asked += re.findall(r"^(\w+) = lessons_lib\.predict_first\(", source, re.M)
+    code = "\n".join("".join(cell["source"]) for cell in cells if cell["cell_type"] == "code")
+    for name in asked:
+        assert f"{name}.reveal(" in code, f"{name} is asked but never revealed"
