@@ -211,8 +211,14 @@ def lightning_metrics_csv(folder, history, *, steps_per_epoch=7, per_step=False)
     for epoch in range(n):
         step = steps_per_epoch * (epoch + 1) - 1
         if per_step:
-            for batch in range(steps_per_epoch):
-                rows.append({"train_loss_step": history["loss"][epoch], "epoch": epoch, "step": step - batch})
+            for batch in range(steps_per_epoch):  # log_every_n_steps=1
+                rows.append(
+                    {
+                        "train_loss_step": history["loss"][epoch],
+                        "epoch": epoch,
+                        "step": step - steps_per_epoch + 1 + batch,
+                    }
+                )
         rows.append(
             {
                 "val_loss": history["val_loss"][epoch],
@@ -343,3 +349,19 @@ def test_reading_a_tensorboard_folder_imports_tensorboard_but_not_tensorflow(ker
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "['tensorboard']"
+
+
+def test_reading_dicts_csv_json_and_dataframes_imports_no_tensorflow_or_keras(tmp_path):
+    path = lightning_metrics_csv(tmp_path, NOISY)
+    code = (
+        "import sys, importlib.util\n"
+        "from lessons_lib.doctor import diagnose\n"
+        f"diagnose({{'loss': [1.0, 0.5, 0.4, 0.39], 'val_loss': [1.1, 0.6, 0.5, 0.5]}})\n"
+        f"diagnose({str(path)!r}); diagnose({str(FIXTURES / 'overfitting_dense_200_images.json')!r})\n"
+        "if importlib.util.find_spec('pandas'):\n"
+        "    import pandas\n"
+        f"    diagnose(pandas.read_csv({str(path)!r}))\n"
+        "print(sorted(m for m in ('tensorflow', 'keras', 'tensorboard') if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"

@@ -140,8 +140,13 @@ def _records(path: Path) -> list[bytes]:
 
 def _scalars(path: Path) -> list[tuple[int, str, float]]:
     """(step, tag, value) of every scalar in an event file."""
-    from tensorboard.compat.proto import event_pb2
-    from tensorboard.util import tensor_util
+    try:
+        from tensorboard.compat.proto import event_pb2
+        from tensorboard.util import tensor_util
+    except ImportError:
+        raise DiagnosisError(
+            f"reading the TensorBoard log {str(path)!r} needs the tensorboard package: pip install tensorboard"
+        ) from None
 
     found = []
     for record in _records(path):
