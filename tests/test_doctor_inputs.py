@@ -365,3 +365,32 @@ def test_reading_dicts_csv_json_and_dataframes_imports_no_tensorflow_or_keras(tm
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_a_lightning_tensorboard_folder_is_read_by_its_epoch_scalar(tmp_path):
+    """Lightning's TensorBoardLogger writes every logged metric, ``epoch`` included, with ``add_scalar(name,
+    value, step)`` of torch's SummaryWriter: a ``simple_value`` event written by tensorboard's EventFileWriter."""
+    pytest.importorskip("tensorboard")
+    from tensorboard.compat.proto import event_pb2, summary_pb2
+    from tensorboard.summary.writer.event_file_writer import EventFileWriter
+
+    writer = EventFileWriter(str(tmp_path / "lightning_logs" / "version_0"))
+
+    def add_scalar(tag, value, step):
+        summary = summary_pb2.Summary(value=[summary_pb2.Summary.Value(tag=tag, simple_value=value)])
+        writer.add_event(event_pb2.Event(summary=summary, step=step, wall_time=1.0))
+
+    add_scalar("hp_metric", -1.0, 0)  # log_hyperparams' placeholder
+    for epoch in range(len(NOISY["loss"])):
+        step = 7 * (epoch + 1) - 1
+        for name, value in (("val_loss", NOISY["val_loss"]), ("val_acc", NOISY["val_accuracy"]), ("epoch", None)):
+            add_scalar(name, float(epoch) if value is None else value[epoch], step)
+        for name, value in (("train_loss", NOISY["loss"]), ("train_acc", NOISY["accuracy"]), ("epoch", None)):
+            add_scalar(name, float(epoch) if value is None else value[epoch], step)
+    writer.close()
+    report = diagnose(tmp_path)
+    expected = diagnose(keras_2_names(NOISY))
+    assert report.codes == expected.codes and report.epochs == expected.epochs
+    assert f"left out hp_metric: logged in only 1 of {len(NOISY['loss'])} epochs" in report.notes
+    for finding, reference in zip(report.findings, expected.findings, strict=True):
+        assert finding.evidence == pytest.approx(dict(reference.evidence), rel=1e-5)
