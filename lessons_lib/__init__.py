@@ -11,7 +11,8 @@ from lessons_lib.doctor import diagnose
 from lessons_lib.predict import predict_first
 from lessons_lib.session import setup
 
-__all__ = ["DoctorCallback", "diagnose", "exercises", "predict_first", "setup"]
+# DoctorCallback is exported lazily (below) and left out of __all__: `import *` must not import keras.
+__all__ = ["diagnose", "exercises", "predict_first", "setup"]
 __version__ = "0.1.0"
 
 

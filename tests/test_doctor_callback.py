@@ -113,7 +113,8 @@ def test_bad_arguments_get_one_sentence(arguments, error, message):
 def test_the_callback_is_exported_lazily():
     assert lessons_lib.DoctorCallback is DoctorCallback is lessons_lib.doctor.DoctorCallback
     code = (
-        "import sys, lessons_lib, lessons_lib.doctor; before = 'keras' in sys.modules; "
+        "import sys, lessons_lib, lessons_lib.doctor; from lessons_lib import *; from lessons_lib.doctor import *; "
+        "before = 'keras' in sys.modules; "
         "lessons_lib.DoctorCallback; print(before, 'keras' in sys.modules)"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

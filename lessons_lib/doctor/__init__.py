@@ -188,7 +188,6 @@ __all__ = [
     "TITLES",
     "Diagnosis",
     "DiagnosisError",
-    "DoctorCallback",
     "Finding",
     "diagnose",
     "DIVERGE_FACTOR",
@@ -224,7 +223,8 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    """``DoctorCallback`` is loaded on first use: importing the doctor must not import keras."""
+    """``DoctorCallback`` is loaded on first use (and left out of ``__all__``): importing the doctor must not
+    import keras."""
     if name == "DoctorCallback":
         from lessons_lib.doctor.callback import DoctorCallback
 
