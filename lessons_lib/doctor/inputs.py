@@ -2,14 +2,15 @@
 
 Accepted: a Keras ``History`` (its ``.history``); a dict of lists or arrays; a pandas
 ``DataFrame`` (pandas is never imported here: a DataFrame can only exist if the caller
-imported it); the path of a CSV file or of a TensorBoard log folder (``files.py``).
+imported it); the path of a CSV file, a JSON history or a TensorBoard log folder (``files.py``).
 
 What comes out uses Keras's names: ``loss``, ``val_loss``, ``accuracy``/``acc``, any metric
 ``m`` with ``val_m``. Lightning-style names (``train_loss``, ``val_loss``, ``train_acc_epoch``)
 are renamed when no Keras training curve is there; counters (``epoch``, ``step``, ``lr``,
 ``time``, ...) are never metrics; a keyword mapping (``loss="train_loss"``) decides where
-names are ambiguous. A Keras-named dict of equally long float lists comes out unchanged, so
-the readings of the course's own histories do not depend on this module.
+names are ambiguous. A Keras-named dict of equally long float lists comes out unchanged but
+for its counters (which the rules never read), so the readings of the course's own histories
+do not depend on this module.
 """
 
 from __future__ import annotations
