@@ -40,6 +40,7 @@ LESSONS = (
     "09_improvement_checklist",
     "10_improvement_checklist_part2",
     "11_improvement_checklist_part3",
+    "12_read_the_curves_quiz",
 )
 
 GROUPS = {

@@ -19,6 +19,7 @@ from lessons_lib.checks import check_choice, check_int
 #: SHA-256 of every shipped file; ``data/SHA256SUMS`` lists the same (a test keeps them equal).
 SHIPPED_FILES = {
     "mnist_5k.npz": "01210a8b5472d662d7f27787059d9ce6d280794dfd906b22b6f8efd00193ba25",
+    "quiz_histories.json": "31135622c6da493ceda1a46b51b8fdccc81cc2d098164dd052c7c3d01342860f",
 }
 MNIST_SIZE = 5000
 MNIST_PER_DIGIT = 500

@@ -101,6 +101,8 @@ def test_corrections_say_what_the_seed_said_and_why():
 
 def test_later_lessons_each_cover_some_items():
     for lesson in LESSONS[3:]:
+        if lesson == "12_read_the_curves_quiz":
+            continue  # the quiz is home to no item: it reviews them all
         assert checklist.items_for_lesson(lesson), lesson
 
 
