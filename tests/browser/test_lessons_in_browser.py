@@ -1,10 +1,13 @@
-"""Lessons 01 and 03 in a real JupyterLab, driven by headless Chromium through Playwright.
+"""The course in a real JupyterLab, driven by headless Chromium through Playwright.
 
 The test starts JupyterLab on 127.0.0.1 with a token, on a copy of the notebooks (so
-autosave never touches the committed ones), opens each lesson, runs all cells, checks that
-no cell ended in an error and that the browser console shows no widget errors, then moves the
-learning-rate slider with the keyboard and waits until the plot changes. Screenshots go to
-``tests/browser/screenshots/`` (or ``$LESSONS_SCREENSHOTS``).
+autosave never touches the committed ones), opens a lesson, runs all cells and checks that
+no cell ended in an error and that the browser console shows no widget errors. Then, as a
+learner would: in lessons 01 and 03 it moves the learning-rate slider with the keyboard and
+waits until the plot changes; in lesson 00 it types an exercise's worked solution into the
+starter cell, runs it with Shift+Enter and waits for the check to say "pass"; in lesson 12 it
+ticks a code in the quiz with the mouse, clicks "Check my answer" and waits for the feedback.
+Screenshots go to ``tests/browser/screenshots/`` (or ``$LESSONS_SCREENSHOTS``).
 
 It uses Debian's ``chromium`` (``tools/browser_deps`` installs it); Playwright never
 downloads a browser here. Without Chromium it skips, except on CI, where it fails.
@@ -22,6 +25,9 @@ import time
 from pathlib import Path
 
 import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from exercise_runner import solution_source, starter_source  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path(os.environ.get("LESSONS_CHROMIUM", "/usr/bin/chromium"))
@@ -143,8 +149,8 @@ def slider_plot_sources(page, slider) -> list[str]:
     return [image.get_attribute("src") or "" for image in cell.locator("img").all()]
 
 
-@pytest.mark.parametrize("lesson", LESSONS)
-def test_lesson_runs_in_jupyterlab_and_its_slider_redraws(lab_url, browser, lesson):
+def open_and_run_all(browser, lab_url: str, lesson: str):
+    """Open ``lesson`` in JupyterLab, run every cell, check that none failed; the page and console errors."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
@@ -163,6 +169,16 @@ def test_lesson_runs_in_jupyterlab_and_its_slider_redraws(lab_url, browser, less
     page.wait_for_function(NOTEBOOK_DONE, timeout=600_000, polling=1000)
     page.screenshot(path=str(SCREENSHOTS / f"{lesson}_after_run_all.png"), full_page=False)
     assert page.evaluate(ERROR_OUTPUTS) == []
+    return context, page, console_errors
+
+
+def widget_errors(console_errors: list[str]) -> list[str]:
+    return [text for text in console_errors if "widget" in text.lower() or "model" in text.lower()]
+
+
+@pytest.mark.parametrize("lesson", LESSONS)
+def test_lesson_runs_in_jupyterlab_and_its_slider_redraws(lab_url, browser, lesson):
+    context, page, console_errors = open_and_run_all(browser, lab_url, lesson)
 
     slider = page.locator(".widget-slider", has=page.locator(".widget-label", has_text="learning rate")).first
     slider.scroll_into_view_if_needed()
@@ -185,6 +201,41 @@ def test_lesson_runs_in_jupyterlab_and_its_slider_redraws(lab_url, browser, less
     )
     slider.screenshot(path=str(SCREENSHOTS / f"{lesson}_slider_moved.png"))
     page.screenshot(path=str(SCREENSHOTS / f"{lesson}_after_slider.png"))
-    widget_errors = [text for text in console_errors if "widget" in text.lower() or "model" in text.lower()]
-    assert widget_errors == [], widget_errors
+    assert widget_errors(console_errors) == []
+    context.close()
+
+
+def test_an_exercise_check_answers_pass_after_the_learner_types_the_solution(lab_url, browser):
+    lesson, exercise = "00_start_here", "00.4"
+    context, page, console_errors = open_and_run_all(browser, lab_url, lesson)
+    first_line = starter_source(f"{lesson}.ipynb", exercise).splitlines()[0]
+    cell = page.locator(".jp-CodeCell", has=page.locator(".cm-content", has_text=first_line)).first
+    cell.scroll_into_view_if_needed()
+    assert "not yet" in cell.locator(".jp-OutputArea").inner_text()
+    cell.locator(".cm-content").click()
+    page.keyboard.press("Control+a")
+    page.keyboard.insert_text(solution_source(f"{lesson}.ipynb", exercise))
+    page.keyboard.press("Shift+Enter")
+    cell.locator(".jp-OutputArea", has_text=f"Exercise {exercise}").filter(has_text="pass").wait_for(timeout=60_000)
+    assert "not yet" not in cell.locator(".jp-OutputArea").inner_text()
+    cell.screenshot(path=str(SCREENSHOTS / f"{lesson}_exercise_{exercise}_passed.png"))
+    assert widget_errors(console_errors) == []
+    context.close()
+
+
+def test_a_quiz_item_gets_feedback_after_a_click(lab_url, browser):
+    lesson = "12_read_the_curves_quiz"
+    context, page, console_errors = open_and_run_all(browser, lab_url, lesson)
+    check_button = page.get_by_role("button", name="Check my answer").first
+    check_button.scroll_into_view_if_needed()
+    box = page.locator(".widget-checkbox", has_text="(overfitting)").first.locator("input[type=checkbox]")
+    box.click()
+    assert box.is_checked()
+    check_button.click()
+    feedback = page.locator(".quiz-feedback").first
+    feedback.wait_for(timeout=30_000)
+    text = feedback.inner_text()
+    assert any(verdict in text for verdict in ("RIGHT", "PARTLY", "WRONG")), text
+    page.screenshot(path=str(SCREENSHOTS / f"{lesson}_feedback.png"))
+    assert widget_errors(console_errors) == []
     context.close()
