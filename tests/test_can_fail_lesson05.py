@@ -49,7 +49,8 @@ def test_without_augmentation_the_augmentation_lines_print_no(lesson):
     namespace = dict(lesson)
     namespace["augmentation"] = keras.layers.Identity(name="augmentation")  # strength 0: the cause removed
     namespace["val_ds"] = lesson["val_ds"].cache()  # decoded once: faster, the same images in the same order
-    run_cell(NOTEBOOK, "EPOCHS = 45", namespace)  # the lesson's two runs: plain, and "augmented" without augmentation
+    run_cell(NOTEBOOK, "EPOCHS = 45", namespace)  # the model of the lesson's two runs
+    run_cell(NOTEBOOK, "history_plain = plain.fit", namespace)  # plain, and "augmented" without augmentation
     run_cell(NOTEBOOK, "LAST = 5", namespace)
     plt.close("all")
 
