@@ -39,7 +39,7 @@ def test_lesson01_explorer_starts_from_the_lessons_run():
         "X, y = house_prices(n_samples=100",
         "X_train, X_val, y_train, y_val = train_test_split(",
         'keras.Input(shape=(2,)),\n        keras.layers.Dense(1, activation="linear")',
-        "training_losses = history.history[\"loss\"]",
+        'training_losses = history.history["loss"]',
         seed=session_seed(),
     )
     lesson = namespace["history"].history
