@@ -209,8 +209,10 @@ def test_an_exercise_check_answers_pass_after_the_learner_types_the_solution(lab
     lesson, exercise = "00_start_here", "00.4"
     context, page, console_errors = open_and_run_all(browser, lab_url, lesson)
     first_line = starter_source(f"{lesson}.ipynb", exercise).splitlines()[0]
-    cell = page.locator(".jp-CodeCell", has=page.locator(".cm-content", has_text=first_line)).first
-    cell.scroll_into_view_if_needed()
+    found = page.locator(".jp-CodeCell", has=page.locator(".cm-content", has_text=first_line)).first
+    found.scroll_into_view_if_needed()
+    found.evaluate("element => element.setAttribute('data-browser-test', 'exercise')")
+    cell = page.locator("[data-browser-test=exercise]")  # the cell's text is about to change
     assert "not yet" in cell.locator(".jp-OutputArea").inner_text()
     cell.locator(".cm-content").click()
     page.keyboard.press("Control+a")
