@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from lessons_lib.exercises.reading import curves
+from lessons_lib.exercises.reading import curves, trained_model_and_digits
 from lessons_lib.exercises.registry import Reading, exercise
 
 #: A digit "touches the frame" when a pixel of the outermost ring is at half the brightest ink or more.
@@ -83,11 +83,7 @@ def _seed_strengths(originals: Any, augmented: Any) -> Reading:
     hint="Your model was never shown upside-down digits: add the flip that turns images top to bottom.",
 )
 def _upside_down(model: Any, images: Any, labels: Any) -> Reading:
-    if not hasattr(model, "predict"):
-        raise TypeError(f"model must be the trained Keras model, got {type(model).__name__}")
-    batch = np.asarray(images, dtype="float32")
-    if batch.ndim != 4 or batch.shape[1:3] != (28, 28):
-        raise ValueError(f"images must be the validation digits shaped (n, 28, 28, 1), got shape {batch.shape}")
+    batch = trained_model_and_digits(model, images)
     digits = np.asarray(labels)
     digits = digits.argmax(axis=1) if digits.ndim == 2 else digits.astype(int)
     if digits.shape != (len(batch),):

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from lessons_lib.exercises.reading import curves
+from lessons_lib.exercises.reading import curves, trained_model_and_digits
 from lessons_lib.exercises.registry import Reading, exercise
 
 
@@ -93,11 +93,7 @@ def _overlap(history: Any) -> Reading:
     hint="Your model was never shown a mirrored digit: add the flip to its augmentation.",
 )
 def _mirrored(model: Any, images: Any, labels: Any) -> Reading:
-    if not hasattr(model, "predict"):
-        raise TypeError(f"model must be the trained Keras model, got {type(model).__name__}")
-    batch = np.asarray(images, dtype="float32")
-    if batch.ndim != 4 or batch.shape[1:3] != (28, 28):
-        raise ValueError(f"images must be the validation digits shaped (n, 28, 28, 1), got shape {batch.shape}")
+    batch = trained_model_and_digits(model, images)
     digits = np.asarray(labels).astype(int).ravel()
     if digits.shape != (len(batch),):
         raise ValueError(f"labels must give one digit per image, got shape {np.shape(labels)}")

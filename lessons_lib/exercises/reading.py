@@ -6,6 +6,8 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import numpy as np
+
 
 def curves(history: Any, *names: str) -> dict[str, list[float]]:
     """The per-epoch lists of a ``History`` (or its ``.history`` dict), with ``names`` required.
@@ -50,3 +52,13 @@ def blew_up(values: Sequence[float]) -> int | None:
         if not math.isfinite(value):
             return index + 1
     return None
+
+
+def trained_model_and_digits(model: Any, images: Any) -> np.ndarray:
+    """Check that ``model`` can predict and ``images`` are digits shaped (n, 28, 28, 1); return them as float32."""
+    if not hasattr(model, "predict"):
+        raise TypeError(f"model must be the trained Keras model, got {type(model).__name__}")
+    batch = np.asarray(images, dtype="float32")
+    if batch.ndim != 4 or batch.shape[1:3] != (28, 28):
+        raise ValueError(f"images must be the validation digits shaped (n, 28, 28, 1), got shape {batch.shape}")
+    return batch
