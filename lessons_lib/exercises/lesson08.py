@@ -57,7 +57,7 @@ def _smooth_learning_rate(runs: Sequence[Any], learning_rate: float) -> Reading:
     evidence = [
         f"learning rate {learning_rate:g} (the reference uses 0.002)",
         "training loss went up from one epoch to the next: "
-        + ", ".join(f"{count} times" for count in rises)
+        + ", ".join("once" if count == 1 else f"{count} times" for count in rises)
         + f" (in the {len(runs)} seeds)",
     ]
     hint = None if learning_rate >= 0.005 else "That is not much above the reference's 0.002: look at 0.005 or more."
