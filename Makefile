@@ -5,6 +5,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# JupyterLab reads overrides.json here (its application settings directory).
+LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings
 
 CLASSROOM ?= 0
 # JupyterLab refuses to run as root (containers, some classroom machines) unless told to.
@@ -13,7 +15,10 @@ ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 .PHONY: lab test claims pins lint clean-venv
 
 # `make lab CLASSROOM=1`: large fonts and thick lines for a projector.
+# Opens lesson 00 in front, with the course's JupyterLab settings (jupyter/overrides.json: no
+# news pop-up, a lesson's kernel shut down when its tab is closed), refreshed at every start.
 lab: $(STAMP)
+	@mkdir -p $(LAB_SETTINGS) && cp jupyter/overrides.json $(LAB_SETTINGS)/overrides.json
 	LESSONS_CLASSROOM=$(CLASSROOM) $(BIN)/jupyter lab $(ALLOW_ROOT) notebooks/00_start_here.ipynb
 
 test: $(STAMP)
@@ -29,10 +34,12 @@ $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	mkdir -p $(LAB_SETTINGS) && cp jupyter/overrides.json $(LAB_SETTINGS)/overrides.json
 	touch $(STAMP)
 
 pins: $(STAMP)
 	$(BIN)/python tools/update_pins.py
+	$(BIN)/python tools/sync_binder.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

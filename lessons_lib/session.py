@@ -123,6 +123,13 @@ def setup(seed: int | None = None, *, classroom: bool | None = None) -> LessonSe
     import numpy as np
     import tensorflow as tf
 
+    from lessons_lib import container
+
+    container.size_tensorflow_threads(tf)  # threads from the container's CPU quota, before TF's first op
+    warning = container.memory_warning()  # one sentence when the container's memory is close
+    if warning:
+        print(warning, file=sys.stderr)
+
     absl.logging.set_verbosity(absl.logging.ERROR)
     tf.get_logger().setLevel("ERROR")
     random.seed(seed)

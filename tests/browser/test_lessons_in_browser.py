@@ -3,8 +3,9 @@
 The test starts JupyterLab on 127.0.0.1 with a token, on a copy of the notebooks (so
 autosave never touches the committed ones), opens a lesson, runs all cells and checks that
 no cell ended in an error and that the browser console shows no widget errors. Then, as a
-learner would: in lessons 01 and 03 it moves the learning-rate slider with the keyboard and
-waits until the plot changes; in lesson 00 it types an exercise's worked solution into the
+learner would: in lessons 01, 03 and 06 it moves a slider of the explorer with the keyboard,
+and in lesson 08 it ticks the broken-run picker's "apply the fix", and waits until the plot
+changes; in lesson 00 it types an exercise's worked solution into the
 starter cell, runs it with Shift+Enter and waits for the check to say "pass"; in lesson 12 it
 ticks a code in the quiz with the mouse, clicks "Check my answer" and waits for the feedback.
 Screenshots go to ``tests/browser/screenshots/`` (or ``$LESSONS_SCREENSHOTS``).
@@ -41,7 +42,14 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 TOKEN = "reading-the-curves-browser-test"
-LESSONS = ["01_house_price_regression", "03_dropout_val_above_train"]
+#: (lesson, the control moved, its label): a slider is moved one step with the keyboard, a
+#: checkbox is clicked.
+MOVES = [
+    ("01_house_price_regression", "slider", "learning rate"),
+    ("03_dropout_val_above_train", "slider", "learning rate"),
+    ("06_overfitting_regularization_early_stopping", "slider", "training images"),
+    ("08_troubleshooting_checklist", "checkbox", "apply the fix"),
+]
 
 if not CHROMIUM.exists():
     if os.environ.get("CI"):
@@ -176,19 +184,34 @@ def widget_errors(console_errors: list[str]) -> list[str]:
     return [text for text in console_errors if "widget" in text.lower() or "model" in text.lower()]
 
 
-@pytest.mark.parametrize("lesson", LESSONS)
-def test_lesson_runs_in_jupyterlab_and_its_slider_redraws(lab_url, browser, lesson):
+def explorer_control(page, kind: str, label: str):
+    """The explorer's control labelled ``label``: a slider, or a checkbox."""
+    if kind == "slider":
+        return page.locator(".widget-slider", has=page.locator(".widget-label", has_text=label)).first
+    return page.locator(".widget-checkbox", has_text=label).first
+
+
+def move(control, kind: str) -> None:
+    """As a learner would: one step to the right with the keyboard, or a click on the checkbox."""
+    if kind == "slider":
+        handle = control.locator(".noUi-handle")
+        handle.focus()
+        handle.press("ArrowRight")
+    else:
+        control.locator("input[type=checkbox]").click()
+
+
+@pytest.mark.parametrize(("lesson", "kind", "label"), MOVES, ids=[move[0][:2] for move in MOVES])
+def test_lesson_runs_in_jupyterlab_and_its_explorer_redraws(lab_url, browser, lesson, kind, label):
     context, page, console_errors = open_and_run_all(browser, lab_url, lesson)
 
-    slider = page.locator(".widget-slider", has=page.locator(".widget-label", has_text="learning rate")).first
-    slider.scroll_into_view_if_needed()
+    control = explorer_control(page, kind, label)
+    control.scroll_into_view_if_needed()
     page.wait_for_timeout(1000)
-    slider.evaluate("element => element.setAttribute('data-browser-test', 'slider')")
-    before = slider_plot_sources(page, slider)
+    control.evaluate("element => element.setAttribute('data-browser-test', 'slider')")
+    before = slider_plot_sources(page, control)
     assert before, "the explorer shows no plot image"
-    handle = slider.locator(".noUi-handle")
-    handle.focus()
-    handle.press("ArrowRight")
+    move(control, kind)
     page.wait_for_function(
         """(before) => {
             const cell = document.querySelector('[data-browser-test=slider]').closest('.jp-Cell');
@@ -199,8 +222,8 @@ def test_lesson_runs_in_jupyterlab_and_its_slider_redraws(lab_url, browser, less
         timeout=60_000,
         polling=250,
     )
-    slider.screenshot(path=str(SCREENSHOTS / f"{lesson}_slider_moved.png"))
-    page.screenshot(path=str(SCREENSHOTS / f"{lesson}_after_slider.png"))
+    control.screenshot(path=str(SCREENSHOTS / f"{lesson}_control_moved.png"))
+    page.screenshot(path=str(SCREENSHOTS / f"{lesson}_after_move.png"))
     assert widget_errors(console_errors) == []
     context.close()
 
