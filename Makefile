@@ -7,6 +7,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # JupyterLab reads overrides.json here (its application settings directory).
 LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings
+# Wheels for tests/test_colab_like.py's small environments (ipywidgets 7, a clean first cell),
+# fetched before the tests go offline.
+WHEELS := $(VENV)/wheels
 
 CLASSROOM ?= 0
 # JupyterLab refuses to run as root (containers, some classroom machines) unless told to.
@@ -21,7 +24,7 @@ lab: $(STAMP)
 	@mkdir -p $(LAB_SETTINGS) && cp jupyter/overrides.json $(LAB_SETTINGS)/overrides.json
 	LESSONS_CLASSROOM=$(CLASSROOM) $(BIN)/jupyter lab $(ALLOW_ROOT) notebooks/00_start_here.ipynb
 
-test: $(STAMP)
+test: $(STAMP) $(WHEELS)/.downloaded
 	tools/browser_deps
 	tools/offline $(BIN)/python -m pytest
 
@@ -36,6 +39,11 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	mkdir -p $(LAB_SETTINGS) && cp jupyter/overrides.json $(LAB_SETTINGS)/overrides.json
 	touch $(STAMP)
+
+$(WHEELS)/.downloaded: tests/colab_like.lock $(STAMP)
+	$(BIN)/python -m pip download --quiet --disable-pip-version-check --no-deps --only-binary=:all: \
+		-d $(WHEELS) -r tests/colab_like.lock
+	touch $@
 
 pins: $(STAMP)
 	$(BIN)/python tools/update_pins.py

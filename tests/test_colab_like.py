@@ -1,11 +1,9 @@
 """Colab-like environments: ipywidgets 7, and a first cell that must fetch the course itself.
 
-Both tests build a second, small virtual environment with ``pip`` and are skipped unless
-``LESSONS_PIP_TESTS=1``: they need pip to reach a package index (or a pip cache holding
-ipywidgets 7.8.5 and its companions, and setuptools for the editable install), and ``make
-test`` runs offline. Run them where pip works, outside the offline namespace:
-
-    LESSONS_PIP_TESTS=1 .venv/bin/python -m pytest -p no:xdist tests/test_colab_like.py
+Both tests build a second, small virtual environment with ``pip``, offline, from the pinned
+wheels of ``tests/colab_like.lock`` that ``make test`` downloads into ``.venv/wheels`` before
+it goes offline. Without those wheels they are skipped (on CI they fail instead): run
+``make test`` once, or ``make .venv/wheels/.downloaded``.
 
 The small environment is a venv of the same Python that sees ``.venv``'s packages behind its
 own (a path line in a ``.pth`` file, so ``.venv``'s editable ``lessons_lib`` is *not* seen):
@@ -38,16 +36,28 @@ sys.path.insert(0, str(ROOT / "tools"))
 
 import sync_repo_url  # noqa: E402
 
-pytestmark = pytest.mark.skipif(
-    os.environ.get("LESSONS_PIP_TESTS") != "1",
-    reason="builds a small venv with pip (needs a package index or a pip cache): set LESSONS_PIP_TESTS=1",
-)
-IPYWIDGETS_7 = [
-    "ipywidgets==7.8.5",
-    "widgetsnbextension==3.6.10",
-    "jupyterlab_widgets==1.1.11",
-    "ipython_genutils==0.2.0",
+WHEELS = ROOT / ".venv" / "wheels"
+LOCK = [
+    line.strip()
+    for line in (ROOT / "tests" / "colab_like.lock").read_text().splitlines()
+    if line.strip() and not line.startswith("#")
 ]
+IPYWIDGETS_7 = [pin for pin in LOCK if not pin.startswith("setuptools")]
+
+
+def wheels_missing() -> list[str]:
+    """The pins of the lock that have no wheel in ``.venv/wheels`` (wheel names: ``name_with_underscores-version-``)."""
+    names = [path.name.lower() for path in WHEELS.glob("*.whl")]
+    prefixes = {pin: "{}-{}-".format(*pin.lower().replace("-", "_").split("==")) for pin in LOCK}
+    return [pin for pin, prefix in prefixes.items() if not any(name.startswith(prefix) for name in names)]
+
+
+if wheels_missing():
+    if os.environ.get("CI"):
+        raise RuntimeError(f"{WHEELS} lacks {wheels_missing()}: `make test` downloads them before it goes offline")
+    pytest.skip(f"no wheels for {wheels_missing()} in {WHEELS}: `make test` downloads them", allow_module_level=True)
+#: pip in the small environments, and in the first cell's kernel: the downloaded wheels, no index.
+PIP_OFFLINE = {"PIP_NO_INDEX": "1", "PIP_FIND_LINKS": str(WHEELS), "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
 
 
 def overlay_venv(path: Path) -> Path:
@@ -64,8 +74,8 @@ def overlay_venv(path: Path) -> Path:
 
 
 def pip_install(python: Path, *requirements: str) -> None:
-    command = [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-deps"]
-    subprocess.run([*command, *requirements], check=True, timeout=600)
+    command = [str(python), "-m", "pip", "install", "--quiet", "--no-deps"]
+    subprocess.run([*command, *requirements], check=True, timeout=600, env={**os.environ, **PIP_OFFLINE})
 
 
 def test_an_explorer_displays_and_moves_under_ipywidgets_7(tmp_path):
@@ -134,6 +144,7 @@ def test_the_first_cell_fetches_and_installs_the_course_in_a_clean_environment(t
         "GIT_CONFIG_GLOBAL": str(gitconfig),
         "JUPYTER_PATH": str(tmp_path / "jupyter"),
         "TF_CPP_MIN_LOG_LEVEL": "3",
+        **PIP_OFFLINE,  # the first cell's `%pip install` builds the course with the pinned setuptools
     }
     saved = {name: os.environ.get(name) for name in environment}
     os.environ.update(environment)
