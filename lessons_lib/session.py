@@ -87,10 +87,13 @@ class LessonSettings:
     tensorflow: str
     keras: str
     classroom: bool
+    #: One sentence when the versions are not the course's pins (``lessons_lib.versions``).
+    version_note: str | None = None
 
     def __repr__(self) -> str:
         style = "classroom (large)" if self.classroom else "normal"
-        return f"Ready: seed {self.seed}, TensorFlow {self.tensorflow}, Keras {self.keras}, plot style {style}."
+        ready = f"Ready: seed {self.seed}, TensorFlow {self.tensorflow}, Keras {self.keras}, plot style {style}."
+        return f"{ready}\n{self.version_note}" if self.version_note else ready
 
 
 def session_seed() -> int:
@@ -139,4 +142,6 @@ def setup(seed: int | None = None, *, classroom: bool | None = None) -> LessonSe
     if classroom is None:
         classroom = os.environ.get("LESSONS_CLASSROOM", "") not in ("", "0")
     mpl.rcParams.update(_CLASSROOM_STYLE if classroom else _PLOT_STYLE)
-    return LessonSettings(seed, tf.__version__, keras.__version__, bool(classroom))
+    from lessons_lib.versions import version_note
+
+    return LessonSettings(seed, tf.__version__, keras.__version__, bool(classroom), version_note())

@@ -92,6 +92,8 @@ def test_an_explorer_displays_and_moves_under_ipywidgets_7(tmp_path):
         from lessons_lib.explore import regression_explorer
 
         assert ipywidgets.__version__.startswith("7."), ipywidgets.__version__
+        from lessons_lib.versions import version_note
+        assert "ipywidgets 7.8.5 (pinned 8." in version_note(), version_note()
         explorer = regression_explorer(epochs=20)
         bundle = explorer._repr_mimebundle_()
         view = bundle["application/vnd.jupyter.widget-view+json"]
