@@ -78,7 +78,7 @@ def pip_install(python: Path, *requirements: str) -> None:
     subprocess.run([*command, *requirements], check=True, timeout=600, env={**os.environ, **PIP_OFFLINE})
 
 
-def test_an_explorer_displays_and_moves_under_ipywidgets_7(tmp_path):
+def test_an_explorer_and_the_quiz_work_under_ipywidgets_7(tmp_path):
     python = overlay_venv(tmp_path / "ipywidgets7")
     pip_install(python, *IPYWIDGETS_7)
     pth = next((tmp_path / "ipywidgets7").glob("lib/python*/site-packages/zz_course_env.pth"))
@@ -88,7 +88,10 @@ def test_an_explorer_displays_and_moves_under_ipywidgets_7(tmp_path):
         import os
         os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
         import ipywidgets
+        from IPython.core.interactiveshell import InteractiveShell
         from IPython.display import display
+
+        InteractiveShell.instance()  # display() as in a notebook: it calls _ipython_display_
         from lessons_lib.explore import regression_explorer
 
         assert ipywidgets.__version__.startswith("7."), ipywidgets.__version__
@@ -102,6 +105,13 @@ def test_an_explorer_displays_and_moves_under_ipywidgets_7(tmp_path):
         first = explorer.history
         explorer.set(learning_rate=0.1)
         assert explorer.history != first and explorer.error is None
+        from lessons_lib.quiz import Quiz
+
+        quiz = Quiz(seed=7)
+        display(quiz)  # builds its widgets: Image, Checkbox, RadioButtons, Button, HTML
+        quiz.code_boxes["overfitting"].value = True
+        quiz.check_button.click()
+        assert quiz.last_feedback is not None and quiz.feedback.value, "no feedback after the check"
         print("ipywidgets", ipywidgets.__version__, "ok")
         """
     )
