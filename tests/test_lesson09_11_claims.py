@@ -205,7 +205,7 @@ def test_lesson_11_ensemble_lines_say_no_for_members_that_agree():
     clone = random_probabilities(rng, labels, 2.0).astype("float32")
     lines = run_cell(LESSON_11, "members disagree:", ensemble_namespace([clone, clone, clone], labels))
     assert line_with(lines, "members disagree:").endswith(": no")
-    assert line_with(lines, "ensemble accuracy more than half a point").endswith(": no")
+    assert line_with(lines, "ensemble accuracy above the members' average").endswith(": no")
 
 
 def test_lesson_11_ensemble_lines_say_yes_for_members_that_disagree():
