@@ -19,7 +19,8 @@ augmentation_explorer    05      learning rate, augmentation strength, training 
 overfitting_explorer     06      units, layers, training images, L2, dropout, epochs, early stopping
 learning_rate_explorer   07      learning rate, batch size, schedule (constant, step, cosine), decay
 broken_run_picker        08      a reason from the checklist, its broken run, and the fix toggled on
-label_noise_explorer     09, 10  share of wrong labels, small or large model, dropout, size, epochs
+label_noise_explorer     09, 10  share of wrong labels, small, medium or large model, dropout, size, epochs
+ensemble_explorer        11      members of an ensemble, a bootstrap sample each or the same data, epochs
 =======================  ======  =============================================================
 
 For tests and benchmarks every explorer exposes ``sliders`` (name -> widget; setting
@@ -29,6 +30,7 @@ retraining), ``history``, ``previous``, ``figure``, ``image``, ``reading``, and 
 """
 
 from lessons_lib.explore.cnn import augmentation_explorer, dropout_explorer
+from lessons_lib.explore.ensemble import ensemble_explorer
 from lessons_lib.explore.first import first_explorer
 from lessons_lib.explore.label_noise import label_noise_explorer
 from lessons_lib.explore.learning_rate import learning_rate_explorer
@@ -52,6 +54,7 @@ __all__ = [
     "broken_run_picker",
     "doctor_verdict",
     "dropout_explorer",
+    "ensemble_explorer",
     "first_explorer",
     "imbalance_explorer",
     "label_noise_explorer",
