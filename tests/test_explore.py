@@ -156,7 +156,7 @@ def test_set_chooses_the_task_before_the_size_it_allows():
         explorer.set(task="bogus")
     with pytest.raises(ValueError, match="n_train must be a whole number from 20 to 800, got 2000"):
         explorer.set(task="two_digits", n_train=2000)
-    assert explorer.settings["task"] == "one_vs_rest" and explorer.sliders["n_train"].max == 2000
+    assert explorer.settings["task"] == "one_vs_rest" and explorer.sliders["n_train"].max == 4000
 
 
 def test_a_newer_move_supersedes_a_running_one(monkeypatch):
@@ -224,12 +224,32 @@ def test_dropout_explorer_turns_the_models_dropout_layers():
 
 
 def test_imbalance_explorer_toggles_class_weights():
-    explorer = imbalance_explorer(n_train=200, epochs=2)
+    explorer = imbalance_explorer(epochs=2)
     assert [ax.get_title() for ax in explorer.figure.axes] == ["loss", "accuracy", "recall"]
-    assert "validation recall of digit 8" in explorer.reading
+    assert "validation recall of digit 9" in explorer.reading and "of 28 found" in explorer.reading  # 3% of 928
     first = explorer.history
     explorer.sliders["class_weights"].value = True
     assert explorer.runs == 2 and explorer.history != first
+
+
+def test_a_cnn_explorer_never_trains_more_than_the_lessons_run():
+    """Training images x epochs stay within the lesson's run: the epochs slider's top follows the images."""
+    explorer = dropout_explorer(n_train=100, n_val=50, epochs=1)
+    assert explorer.sliders["epochs"].max == 90  # 100 images: up to 90 epochs (9,000 image-epochs)
+    before = (explorer.settings, explorer.history, explorer.runs)
+    with pytest.raises(ValueError, match="epochs must be a whole number from 1 to 6, got 7"):
+        explorer.set(n_train=3000, epochs=7)  # 3,000 images: 6 epochs, the lesson's run
+    assert (explorer.settings, explorer.history, explorer.runs) == before and explorer.sliders["epochs"].max == 90
+
+
+def test_lesson05_images_and_batches_are_its_folders_and_its_reshuffled_passes():
+    x, y, x_val, y_val = explore.cnn.lesson05_images(50, 20, 42)
+    assert x.shape == (50, 28, 28, 1) and y.shape == (50, 10) and x_val.shape == (20, 28, 28, 1)
+    assert x.max() > 200 and x.dtype == np.float32  # pixels 0 to 255: the model rescales them
+    assert list(np.argmax(y_val, axis=1)) == sorted(np.argmax(y_val, axis=1))  # validation in folder order
+    orders = explore.cnn.lesson05_orders(50, 4, 42)
+    assert orders.shape == (4, 50) and all(sorted(order) == list(range(50)) for order in orders)
+    assert len({tuple(order) for order in orders}) == 4  # a new shuffle every epoch
 
 
 def test_augmentation_explorer_builds_a_model_per_strength():
@@ -249,7 +269,18 @@ def test_augmentation_explorer_builds_a_model_per_strength():
         (lambda: mnist_binary_explorer(task="pairs"), "task must be one of 'one_vs_rest', 'two_digits', got 'pairs'"),
         (lambda: mnist_binary_explorer(task="two_digits", n_train=1000), "n_train must be <= 800, got 1000"),
         (lambda: dropout_explorer(dense_dropout=0.95), "dense_dropout must be <= 0.9, got 0.95"),
-        (lambda: imbalance_explorer(one_in=3), "one_in must be one of 200, 100, 50, 20, 10, got 3"),
+        (
+            lambda: imbalance_explorer(rare_fraction=0.5),
+            "rare_fraction must be one of 0.01, 0.02, 0.03, 0.05, 0.1, got 0.5",
+        ),
+        (
+            lambda: dropout_explorer(n_train=3000, epochs=7),
+            "epochs must be at most 6 with 3000 training images (training images x epochs at most 18,000), got 7",
+        ),
+        (
+            lambda: augmentation_explorer(n_train=1000, epochs=14),
+            "epochs must be at most 13 with 1000 training images (training images x epochs at most 13,500), got 14",
+        ),
         (lambda: imbalance_explorer(class_weights="yes"), "class_weights must be True or False, got 'yes'"),
         (lambda: augmentation_explorer(strength=3), "strength must be <= 2.0, got 3"),
     ],

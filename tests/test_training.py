@@ -148,6 +148,45 @@ def test_fit_really_repeats_its_permutation_every_epoch():
     assert first == second == epoch_orders(10, 1, seed=11)[0].tolist()
 
 
+def test_the_xla_compiled_loop_equals_model_fit(houses):
+    """XLA, for lesson 01's tiny model: the same numbers, also for row counts and epochs that get padded."""
+    x, y, x_val, y_val = houses
+    for rows, epochs in ((80, 10), (45, 3)):
+        keras.utils.set_random_seed(3)
+        model = house_price_model(0.05)
+        fast = FastFit(model, jit_compile=True)
+        keras.utils.set_random_seed(3)
+        expected = model.fit(x[:rows], y[:rows], epochs=epochs, validation_data=(x_val, y_val), verbose=0).history
+        ours = fast.fit(x[:rows], y[:rows], epochs=epochs, validation_data=(x_val, y_val), learning_rate=0.05, seed=3)
+        assert_same_history(ours, expected)
+
+
+def test_explicit_orders_follow_fit_on_a_dataset_that_reshuffles_every_pass(houses):
+    """``fit`` on a ``tf.data`` dataset shuffled with ``reshuffle_each_iteration`` trains epoch k on pass 2k.
+
+    Keras 3 starts two passes over the dataset per epoch and trains on the first (lesson 05's
+    ``image_dataset_from_directory`` is such a dataset). Given those passes' row orders,
+    FastFit trains as ``fit`` did.
+    """
+    import tensorflow as tf
+
+    x, y, x_val, y_val = houses
+    keras.utils.set_random_seed(4)
+    dataset = tf.data.Dataset.from_tensor_slices((x, y)).shuffle(64, seed=4).batch(32)
+    model = house_price_model(0.05)
+    fast = FastFit(model)
+    expected = model.fit(dataset, epochs=4, validation_data=(x_val, y_val), verbose=0).history
+    keras.utils.set_random_seed(4)
+    rows = tf.data.Dataset.range(len(x)).shuffle(64, seed=4)
+    passes = [np.fromiter(rows.as_numpy_iterator(), dtype=np.int32) for _ in range(8)]
+    ours = fast.fit(x, y, epochs=4, validation_data=(x_val, y_val), learning_rate=0.05, orders=passes[::2])
+    assert_same_history(ours, expected)
+    with pytest.raises(ValueError, match=r"orders must have one row order per epoch, shape \(5, 80\), got \(4, 80\)"):
+        fast.fit(x, y, epochs=5, validation_data=(x_val, y_val), orders=passes[::2])
+    with pytest.raises(ValueError, match="each row of orders must be a permutation of the 80 row numbers"):
+        fast.fit(x, y, epochs=1, validation_data=(x_val, y_val), orders=np.zeros((1, 80), dtype=int))
+
+
 def test_shuffled_runs_repeat_exactly_and_differ_from_unshuffled(houses):
     x, y, x_val, y_val = houses
     fast = FastFit(house_price_model(0.01))

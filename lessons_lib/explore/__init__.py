@@ -14,7 +14,7 @@ first_explorer           00      hidden units (none to 256), training images, ep
 regression_explorer      01      learning rate, noise, training rows, epochs
 mnist_binary_explorer    02      learning rate, one digit vs the rest or two digits, size, epochs
 dropout_explorer         03      learning rate, the two dropout rates, training images, epochs
-imbalance_explorer       04      learning rate, the rare digit, its rarity, class weights, size
+imbalance_explorer       04      learning rate, the rare digit, its share, class weights, epochs
 augmentation_explorer    05      learning rate, augmentation strength, training images, epochs
 overfitting_explorer     06      units, layers, training images, L2, dropout, epochs, early stopping
 learning_rate_explorer   07      learning rate, batch size, schedule (constant, step, cosine), decay

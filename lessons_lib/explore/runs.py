@@ -65,8 +65,13 @@ def train_fast(
     note: Callable[[History], str | None] | None = None,
     class_weight: Mapping[int, float] | None = None,
     hints: dict[str, float] | None = None,
+    orders: np.ndarray | None = None,
 ) -> TrainingRun:
-    """Train on ``data`` (x, y, x_val, y_val) with the sliders' learning rate and epochs."""
+    """Train on ``data`` (x, y, x_val, y_val) with the sliders' learning rate and epochs.
+
+    ``orders`` (one row order per epoch, at least ``epochs`` of them) replaces the batch
+    order ``fit(shuffle=True)`` takes after ``keras.utils.set_random_seed(seed)``.
+    """
     x, y, x_val, y_val = data
     start_loss = fast.starting_loss(x, y, class_weight=class_weight)
     history = fast.fit(
@@ -77,6 +82,7 @@ def train_fast(
         learning_rate=settings.get("learning_rate"),  # None: the optimizer's own
         class_weight=class_weight,
         seed=seed,
+        orders=None if orders is None else orders[: settings["epochs"]],
         progress=progress,
         progress_interval=REDRAW_INTERVAL,
     )
