@@ -65,45 +65,6 @@ def dropout_cnn(conv_dropout: float = 0.25, dense_dropout: float = 0.5, learning
     return _compiled_classifier(model, "categorical_crossentropy", learning_rate)
 
 
-#: At strength 1, the ranges of seed 002's ImageDataGenerator: 20 degrees, 20% shifts, 20% zoom.
-_ROTATION_DEGREES, _SHIFT, _ZOOM = 20.0, 0.2, 0.2
-
-
-def augmented_cnn(strength: float = 1.0, learning_rate: float = 0.001):
-    """A small CNN for 28x28 digits with Keras augmentation layers in front.
-
-    ``strength`` scales seed 002's ranges (1: rotations up to 20 degrees, shifts and zooms
-    up to 20%); 0 leaves the augmentation layers out. No flips: a flipped digit is another
-    digit (or none). Empty pixels are filled with black, the digits' background.
-    """
-    strength = check_number("strength", strength, low=0, high=2)
-    learning_rate = check_number("learning_rate", learning_rate, low=0, low_inclusive=False)
-    import keras
-    from keras import layers
-
-    augmentation = []
-    if strength > 0:
-        augmentation = [
-            layers.RandomRotation(strength * _ROTATION_DEGREES / 360, fill_mode="constant", seed=1),
-            layers.RandomTranslation(strength * _SHIFT, strength * _SHIFT, fill_mode="constant", seed=2),
-            layers.RandomZoom(strength * _ZOOM, fill_mode="constant", seed=3),
-        ]
-    model = keras.Sequential(
-        [
-            keras.Input(shape=(28, 28, 1)),
-            *augmentation,
-            layers.Conv2D(16, 3, activation="relu"),
-            layers.MaxPooling2D(),
-            layers.Conv2D(32, 3, activation="relu"),
-            layers.MaxPooling2D(),
-            layers.Flatten(),
-            layers.Dense(64, activation="relu"),
-            layers.Dense(10, activation="softmax"),
-        ]
-    )
-    return _compiled_classifier(model, "categorical_crossentropy", learning_rate)
-
-
 def _compiled_classifier(model, loss: str, learning_rate: float):
     """Adam and accuracy, as every classifier of the seeds compiles them."""
     import keras

@@ -73,3 +73,20 @@ def lesson_namespace(notebook: str, *contains: str, seed: int = 42) -> dict[str,
     for text in contains:
         run_cell(notebook, text, namespace)
     return namespace
+
+
+def explorer_of(notebook: str, contains: str, namespace: dict[str, Any]) -> Any:
+    """The explorer a lesson's explorer cell displays: the cell runs in ``namespace``, its last line is the value."""
+    import ast
+
+    tree = ast.parse(cell_source(notebook, contains))
+    exec(compile(ast.Module(body=tree.body[:-1], type_ignores=[]), notebook, "exec"), namespace)  # noqa: S102
+    return eval(compile(ast.Expression(tree.body[-1].value), notebook, "eval"), namespace)  # noqa: S307
+
+
+def assert_same_curves(explorer_history: dict, lesson_history: dict) -> None:
+    """Every curve of the lesson's run, epoch for epoch, in the explorer's (float rounding allowed)."""
+    import numpy as np
+
+    for name, values in lesson_history.items():
+        np.testing.assert_allclose(explorer_history[name], values, rtol=1e-4, atol=1e-7, err_msg=name)

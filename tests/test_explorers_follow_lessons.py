@@ -8,27 +8,13 @@ agree to float rounding.
 
 from __future__ import annotations
 
-import ast
-
 import matplotlib
 
 matplotlib.use("Agg")
 import numpy as np  # noqa: E402
-from lesson_cells import cell_source, lesson_namespace, run_cell  # noqa: E402
+from lesson_cells import assert_same_curves, cell_source, explorer_of, lesson_namespace, run_cell  # noqa: E402
 
 from lessons_lib.session import session_seed  # noqa: E402
-
-
-def explorer_of(notebook: str, contains: str, namespace: dict):
-    """The explorer the lesson's explorer cell displays (its last line's value)."""
-    tree = ast.parse(cell_source(notebook, contains))
-    exec(compile(ast.Module(body=tree.body[:-1], type_ignores=[]), notebook, "exec"), namespace)  # noqa: S102
-    return eval(compile(ast.Expression(tree.body[-1].value), notebook, "eval"), namespace)  # noqa: S307
-
-
-def assert_same_curves(explorer_history: dict, lesson_history: dict) -> None:
-    for name, values in lesson_history.items():
-        np.testing.assert_allclose(explorer_history[name], values, rtol=1e-4, atol=1e-7, err_msg=name)
 
 
 def test_lesson01_explorer_starts_from_the_lessons_run():

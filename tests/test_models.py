@@ -34,13 +34,3 @@ def test_dropout_cnn_has_the_questions_layers_and_rates():
 def test_bad_arguments(call, message):
     with pytest.raises(ValueError, match=message):
         call()
-
-
-def test_augmented_cnn_puts_augmentation_layers_in_front_only_when_asked():
-    from lessons_lib.models import augmented_cnn
-
-    kinds = [type(layer).__name__ for layer in augmented_cnn(1.0).layers]
-    assert kinds[:3] == ["RandomRotation", "RandomTranslation", "RandomZoom"] and "RandomFlip" not in kinds
-    assert not any(kind.startswith("Random") for kind in (type(layer).__name__ for layer in augmented_cnn(0.0).layers))
-    with pytest.raises(ValueError, match="strength must be <= 2"):
-        augmented_cnn(3.0)
